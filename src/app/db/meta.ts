@@ -1,0 +1,43 @@
+import { newId } from '../../shared/domain/ids.ts';
+import type { AppDB } from './app-db.ts';
+
+/** Keys of the meta table; each is read through the helpers below. */
+export const META_KEYS = {
+  clientId: 'clientId',
+  lastMutationId: 'lastMutationId',
+  /** Written with the first data; its absence next to a remembered "had data" flag reveals a wiped DB. */
+  sentinel: 'sentinel',
+  dataset: 'dataset',
+} as const;
+
+export interface DatasetInfo {
+  source: 'demo' | 'import';
+  loadedAt: number;
+  households: number;
+  people: number;
+  seed?: number;
+}
+
+export async function readMeta<T>(db: AppDB, key: string): Promise<T | undefined> {
+  const row = await db.meta.get(key);
+  return row?.value as T | undefined;
+}
+
+/** The device's sync identity, made once per database. */
+export async function ensureClientId(db: AppDB): Promise<string> {
+  return db.transaction('rw', db.meta, async () => {
+    const existing = await readMeta<string>(db, META_KEYS.clientId);
+    if (existing) return existing;
+    const clientId = newId();
+    await db.meta.put({ key: META_KEYS.clientId, value: clientId });
+    return clientId;
+  });
+}
+
+/** Must run inside a transaction that includes `meta`, so the id and the outbox row commit together. */
+export async function takeNextMutationId(db: AppDB): Promise<number> {
+  const last = (await readMeta<number>(db, META_KEYS.lastMutationId)) ?? 0;
+  const next = last + 1;
+  await db.meta.put({ key: META_KEYS.lastMutationId, value: next });
+  return next;
+}

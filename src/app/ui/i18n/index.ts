@@ -1,0 +1,21 @@
+import { settings } from '../../state/settings.svelte.ts';
+import { en } from './en.ts';
+import { zh, type MessageKey } from './zh.ts';
+
+const dictionaries = { zh, en } as const;
+
+/**
+ * Looks up a message in the current language and fills {placeholders}. Reads `settings.lang`,
+ * so markup that calls it re-renders when the language changes.
+ */
+export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
+  const template: string = dictionaries[settings.lang][key];
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+/** Picks the zh or en label of a const label table (care tags, relations, grid kinds...). */
+export function label(entry: { zh: string; en: string }): string {
+  return entry[settings.lang];
+}
+
+export type { MessageKey };

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { epochMsSchema, recordIdSchema } from './schemas/common.ts';
+import { householdChangesSchema, householdSchema } from './schemas/household.ts';
+import { personChangesSchema, personSchema } from './schemas/person.ts';
+
+/**
+ * Every write the app can make, by name, with the schema of its arguments. The device validates
+ * with these before it writes; the server validates the same args again before it applies them.
+ */
+export const mutationArgsSchemas = {
+  /** A new household with its members (manual entry or one row group of an import). */
+  'household.create': z.object({
+    household: householdSchema,
+    people: z.array(personSchema).max(30),
+  }),
+  'household.update': z.object({ id: recordIdSchema, changes: householdChangesSchema }),
+  'person.create': z.object({ person: personSchema }),
+  'person.update': z.object({ id: recordIdSchema, changes: personChangesSchema }),
+  /** Leaves the active register but stays on record; `at` is when it happened. */
+  'person.moveOut': z.object({
+    id: recordIdSchema,
+    status: z.enum(['moved-out', 'deceased']),
+    at: epochMsSchema,
+  }),
+} as const;
+
+export type MutationName = keyof typeof mutationArgsSchemas;
+export type MutationArgs<N extends MutationName> = z.infer<(typeof mutationArgsSchemas)[N]>;
+export const MUTATION_NAMES = Object.keys(mutationArgsSchemas) as MutationName[];
