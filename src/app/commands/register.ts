@@ -87,7 +87,9 @@ export async function createHouseholds(db: AppDB, batch: HouseholdWithPeople[]):
   const pinyinOf = await loadPinyin();
   const clientId = await ensureClientId(db);
   const validated = batch.map((item) => validate(mutationArgsSchemas['household.create'], item));
-  const buildingIds = [...new Set(validated.flatMap((v) => (v.household.buildingId ? [v.household.buildingId] : [])))];
+  const buildingIds = [
+    ...new Set(validated.flatMap((v) => (v.household.buildingId ? [v.household.buildingId] : []))),
+  ];
   const buildings = new Map((await db.buildings.bulkGet(buildingIds)).flatMap((b) => (b ? [[b.id, b]] : [])));
   await db.transaction('rw', [db.households, db.people, db.outbox, db.meta], async () => {
     for (const item of validated) {

@@ -165,7 +165,11 @@ export async function householdDetail(db: AppDB, id: string): Promise<HouseholdD
 }
 
 export async function peopleWithTag(db: AppDB, gridId: string, tag: CareTag): Promise<PersonRow[]> {
-  const people = await db.people.where('tags').equals(tag).filter((p) => p.gridId === gridId).toArray();
+  const people = await db.people
+    .where('tags')
+    .equals(tag)
+    .filter((p) => p.gridId === gridId)
+    .toArray();
   return people.filter((p) => !p.isDeleted && p.status === 'resident');
 }
 

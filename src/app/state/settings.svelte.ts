@@ -12,7 +12,13 @@ interface StoredSettings {
   hadData: boolean;
 }
 
-const DEFAULTS: StoredSettings = { lang: 'zh', theme: 'day', gridId: null, hasAskedPersist: false, hadData: false };
+const DEFAULTS: StoredSettings = {
+  lang: 'zh',
+  theme: 'day',
+  gridId: null,
+  hasAskedPersist: false,
+  hadData: false,
+};
 
 /** Device settings live in their own small IndexedDB store (idb-keyval), apart from the register. */
 class Settings {

@@ -33,7 +33,8 @@ export function personSearchKeys(
     keys.add(syllables.map((s) => s[0] ?? '').join(''));
     keys.add(syllables.join(''));
   }
-  if (person.phone) for (const key of suffixes(person.phone.replace(/\D/g, ''), MIN_DIGITS_QUERY)) keys.add(key);
+  if (person.phone)
+    for (const key of suffixes(person.phone.replace(/\D/g, ''), MIN_DIGITS_QUERY)) keys.add(key);
   if (person.idNumber) {
     // The tail (4-6 characters) is what people read out; the full number finds an exact record.
     const id = person.idNumber.toLowerCase();
@@ -63,12 +64,15 @@ export function householdSearchKeys(
   if (household.room) {
     add(household.room);
     const buildingNumber = building?.name.match(/\d+/)?.[0];
-    if (buildingNumber && household.unit !== undefined) add(`${buildingNumber}-${household.unit}-${household.room}`);
+    if (buildingNumber && household.unit !== undefined)
+      add(`${buildingNumber}-${household.unit}-${household.room}`);
   }
   add(household.villageGroup);
-  if (household.villageGroup && household.houseNumber) add(`${household.villageGroup}${household.houseNumber}`);
+  if (household.villageGroup && household.houseNumber)
+    add(`${household.villageGroup}${household.houseNumber}`);
   add(household.houseNumber);
-  if (household.phone) for (const key of suffixes(household.phone.replace(/\D/g, ''), MIN_DIGITS_QUERY)) add(key);
+  if (household.phone)
+    for (const key of suffixes(household.phone.replace(/\D/g, ''), MIN_DIGITS_QUERY)) add(key);
   return [...keys];
 }
 

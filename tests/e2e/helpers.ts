@@ -1,0 +1,71 @@
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+
+/** Small enough to load in a second or two, large enough to have buildings and village groups. */
+export const TEST_TOWN_HOUSEHOLDS = 600;
+
+/** Resolves once the service worker is active and controls the page: the shell is precached. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise<void>((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), { once: true }),
+      );
+    }
+  });
+}
+
+/** First run: load the small demo town and pick a grid that has buildings (or the first one). */
+export async function loadDemoAndPickGrid(page: Page, gridIndex = 0): Promise<string> {
+  await page.goto(`/?households=${TEST_TOWN_HOUSEHOLDS}`);
+  await waitForServiceWorker(page);
+  await page.getByTestId('demo-small').click();
+  const grids = page.getByTestId('grid-list').locator('button');
+  await expect(grids.first()).toBeVisible({ timeout: 60_000 });
+  const chosen = grids.nth(gridIndex);
+  const name = (await chosen.locator('.row-title').textContent()) ?? '';
+  await chosen.click();
+  await expect(page.getByTestId('grid-name')).toHaveText(name);
+  return name;
+}
+
+/**
+ * Really offline: the browser's network emulation plus a route that aborts anything that still
+ * tries the network, so only the service worker cache and IndexedDB can answer.
+ */
+export async function goOffline(context: BrowserContext): Promise<void> {
+  await context.setOffline(true);
+  await context.route('**/*', (route) => route.abort('internetdisconnected'));
+}
+
+export interface OutboxEntry {
+  mutationId: number;
+  name: string;
+  args: unknown;
+}
+
+/** Reads the outbox straight from IndexedDB (not through the app's code). */
+export async function readOutbox(page: Page): Promise<OutboxEntry[]> {
+  return page.evaluate(
+    () =>
+      new Promise<OutboxEntry[]>((resolve, reject) => {
+        const open = indexedDB.open('lianxin');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const request = db.transaction('outbox').objectStore('outbox').getAll();
+          request.onsuccess = () => {
+            db.close();
+            resolve(
+              (request.result as OutboxEntry[]).map(({ mutationId, name, args }) => ({
+                mutationId,
+                name,
+                args,
+              })),
+            );
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}

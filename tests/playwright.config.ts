@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumPath, CHROMIUM_ARGS } from './support/chromium.ts';
+
+/** The built app served by the real server on a loopback port (npm run test:e2e builds first). */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 4318);
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: '../test-results',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    viewport: { width: 360, height: 760 },
+    locale: 'zh-CN',
+    serviceWorkers: 'allow',
+    launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: `npx tsx src/server/main.ts`,
+    cwd: '..',
+    env: { PORT: String(E2E_PORT), HOST: '127.0.0.1' },
+    url: `http://127.0.0.1:${E2E_PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});
