@@ -26,13 +26,14 @@ class PwaState {
     workbox.addEventListener('activated', (event) => {
       if (!event.isUpdate) this.#isOfflineReady = true;
     });
-    workbox.addEventListener('controlling', (event) => {
-      if (event.isUpdate) window.location.reload();
-    });
     void workbox.register();
   }
 
   applyUpdate() {
+    // Reload once the new version controls the page, so no page runs old code against a new cache.
+    navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), {
+      once: true,
+    });
     this.#workbox?.messageSkipWaiting();
   }
 

@@ -389,20 +389,22 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
   const usedIdNumbers = new Set<string>();
   const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
-  const mobile = () => {
+  const uniquePhone = (draw: () => string) => {
     for (;;) {
-      const phone = rng.pick(MOBILE_PREFIXES) + pad(rng.int(0, 99_999_999), 8);
+      const phone = draw();
       if (usedPhones.has(phone)) continue;
       usedPhones.add(phone);
       return phone;
     }
   };
+  const mobile = () => uniquePhone(() => rng.pick(MOBILE_PREFIXES) + pad(rng.int(0, 99_999_999), 8));
   const phoneForAge = (age: number): string | undefined => {
     if (age < 12) return undefined;
     if (age < 16) return rng.chance(0.3) ? mobile() : undefined;
     if (age < 70 ? rng.chance(0.96) : rng.chance(age < 80 ? 0.7 : 0.45)) return mobile();
     // Old people without a mobile often still have the house landline (泰州 area code).
-    return age >= 70 && rng.chance(0.5) ? `0523-8${pad(rng.int(0, 9_999_999), 7)}` : undefined;
+    if (age < 70 || !rng.chance(0.5)) return undefined;
+    return uniquePhone(() => `0523-8${pad(rng.int(0, 9_999_999), 7)}`);
   };
   const givenName = (gender: Gender, age: number) => {
     const pools = GIVEN_NAMES[gender];
@@ -413,13 +415,13 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
   };
   // A town has ~36,000 distinct birth days, so formatting each once saves most of the date work.
   const birthDays = new Map<number, { birthDate: string; digits: string; age: number }>();
+  const lastBirthdayDays = Array.from({ length: 101 }, (_, age) =>
+    Math.round(
+      Date.UTC(nowDate.getUTCFullYear() - age, nowDate.getUTCMonth(), nowDate.getUTCDate()) / DAY_MS,
+    ),
+  );
   const birthDayForAge = (age: number) => {
-    const lastBirthday = Date.UTC(
-      nowDate.getUTCFullYear() - age,
-      nowDate.getUTCMonth(),
-      nowDate.getUTCDate(),
-    );
-    const day = lastBirthday / DAY_MS - rng.int(0, 364);
+    const day = lastBirthdayDays[age]! - rng.int(0, 364);
     let birthDay = birthDays.get(day);
     if (birthDay === undefined) {
       const birthDate = new Date(day * DAY_MS).toISOString().slice(0, 10);
@@ -459,8 +461,8 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
     for (const member of composeHousehold(kind, rng, surname)) {
       const { birthDate, digits, age } = birthDayForAge(member.age);
       const tags: CareTag[] = [];
-      if (kind === 'elderly-alone') tags.push('elderly-alone');
-      if (kind === 'elderly-couple') tags.push('empty-nest');
+      if (kind === 'elderly-alone' && age >= 65) tags.push('elderly-alone');
+      if (kind === 'elderly-couple' && age >= 65) tags.push('empty-nest');
       if (rng.chance(DEMO_TAG_RATES.disabled)) tags.push('disabled');
       if (age >= 60 && rng.chance(DEMO_TAG_RATES['chronic-illness'])) tags.push('chronic-illness');
       if (member.gender === 'female' && age >= 20 && age <= 40 && rng.chance(DEMO_TAG_RATES.pregnant))
@@ -471,9 +473,11 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
       if (age >= 18 && age <= 59 && rng.chance(DEMO_TAG_RATES.unemployed)) tags.push('unemployed');
       const phone = phoneForAge(age);
       if (member.relation === 'head') headPhone = phone;
-      town.people.push({
+      // Spelled out, not spread: this runs 85,000 times and the spreads made the whole town ~20% slower.
+      const person: Person = {
         id: newId(),
-        ...base,
+        updatedAt: now,
+        isDeleted: false,
         householdId,
         gridId,
         status: 'resident',
@@ -481,10 +485,11 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
         gender: member.gender,
         relation: member.relation,
         birthDate,
-        ...(phone === undefined ? {} : { phone }),
         idNumber: idNumberFor(digits, member.gender),
         tags,
-      });
+      };
+      if (phone !== undefined) person.phone = phone;
+      town.people.push(person);
     }
     town.households.push({
       id: householdId,
@@ -636,10 +641,13 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
     const drawIndustry = weighted<Industry>(industries);
     for (let e = 0; e < perZone[z]!; e++) {
       const industry = drawIndustry(rng);
+      const words = INDUSTRY_PROFILES[industry].words;
       let name = '';
-      while (name === '' || usedNames.has(name)) {
+      for (let tries = 0; name === '' || usedNames.has(name); tries++) {
         const province = rng.chance(0.5) ? '江苏' : '';
-        name = `${province}${rng.pick(BRAND_CHARS)}${rng.pick(BRAND_CHARS)}${rng.pick(INDUSTRY_PROFILES[industry].words)}有限公司`;
+        // Past a few collisions the name space is used up (a huge `enterprises`): number the branches.
+        const branch = tries > 20 ? `第${usedNames.size + 1}分公司` : '';
+        name = `${province}${rng.pick(BRAND_CHARS)}${rng.pick(BRAND_CHARS)}${rng.pick(words)}有限公司${branch}`;
       }
       usedNames.add(name);
       let creditCode = '';

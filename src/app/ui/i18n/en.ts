@@ -66,6 +66,7 @@ export const en = {
   moveOutConfirm: 'Mark {name} as "{status}"? Their record is kept.',
   reveal: 'Show',
   hide: 'Hide',
+  idTail: 'ID …{tail}',
   idNumber: 'ID number',
   name: 'Name',
   gender: 'Gender',

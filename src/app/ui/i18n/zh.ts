@@ -64,6 +64,7 @@ export const zh = {
   moveOutConfirm: '确定将 {name} 标记为“{status}”？此人的记录会保留。',
   reveal: '显示',
   hide: '隐藏',
+  idTail: '证尾号 {tail}',
   idNumber: '身份证号',
   name: '姓名',
   gender: '性别',
