@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { epochMsSchema, recordIdSchema } from './schemas/common.ts';
 import { householdChangesSchema, householdSchema } from './schemas/household.ts';
 import { personChangesSchema, personSchema } from './schemas/person.ts';
+import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './schemas/checklist.ts';
+import { needSchema, needStatusSchema } from './schemas/need.ts';
+import { visitSchema } from './schemas/visit.ts';
+import { optionalText } from './schemas/common.ts';
 
 /**
  * Every write the app can make, by name, with the schema of its arguments. The device validates
@@ -22,6 +26,18 @@ export const mutationArgsSchemas = {
     status: z.enum(['moved-out', 'deceased']),
     at: epochMsSchema,
   }),
+  /** A visit with the needs found on it: one mutation, so the needs never arrive without their visit. */
+  'visit.record': z.object({ visit: visitSchema, needs: z.array(needSchema).max(20) }),
+  'need.create': z.object({ need: needSchema }),
+  'need.setStatus': z.object({
+    id: recordIdSchema,
+    status: needStatusSchema,
+    note: optionalText('说明', 500),
+    at: epochMsSchema,
+  }),
+  /** A finished checklist run with a hazard record for each failed item. */
+  'checklist.recordRun': z.object({ run: checklistRunSchema, hazards: z.array(hazardSchema).max(50) }),
+  'checklistTemplate.save': z.object({ template: checklistTemplateSchema }),
 } as const;
 
 export type MutationName = keyof typeof mutationArgsSchemas;

@@ -15,16 +15,19 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   });
 }
 
-/** First run: load the small demo town and pick a grid that has buildings (or the first one). */
-export async function loadDemoAndPickGrid(page: Page, gridIndex = 0): Promise<string> {
+/** First run: load the small demo town and pick a grid (by code, or the first in the list). */
+export async function loadDemoAndPickGrid(page: Page, gridCode?: string): Promise<string> {
   await page.goto(`/?households=${TEST_TOWN_HOUSEHOLDS}`);
   await waitForServiceWorker(page);
   await page.getByTestId('demo-small').click();
   const grids = page.getByTestId('grid-list').locator('button');
   await expect(grids.first()).toBeVisible({ timeout: 60_000 });
-  const chosen = grids.nth(gridIndex);
+  const chosen = gridCode ? grids.filter({ hasText: gridCode }).first() : grids.first();
   const name = (await chosen.locator('.row-title').textContent()) ?? '';
   await chosen.click();
+  // Today (the due list) is the main screen; the register overview names the grid.
+  await expect(page.getByTestId('today-progress')).toBeVisible();
+  await page.goto('/#/grid');
   await expect(page.getByTestId('grid-name')).toHaveText(name);
   return name;
 }

@@ -19,7 +19,7 @@ test('the app and the register work after an offline reload, and search finds pe
   await expect(page.getByTestId('household-count')).toHaveText(households ?? '');
 
   // Walk to a household the way a worker would, and note a member to search for.
-  await page.getByRole('link', { name: '走访' }).first().click();
+  await page.getByRole('link', { name: '楼栋住户' }).first().click();
   await page.locator('.list .row-link').first().click();
   await page.locator('[data-testid=household-list] .row-link').first().click();
   const member = page.getByTestId('member-list').locator('li').first();

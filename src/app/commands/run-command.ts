@@ -45,10 +45,26 @@ export async function runCommand<N extends MutationName>(
 ): Promise<void> {
   const args = validate(mutationArgsSchemas[name], rawArgs) as MutationArgs<N>;
   const clientId = await ensureClientId(db);
-  await db.transaction('rw', [db.households, db.people, db.buildings, db.outbox, db.meta], async () => {
+  await db.transaction('rw', recordTables(db), async () => {
     await apply(args);
     await appendOutbox(db, clientId, name, args);
   });
+}
+
+/** Every table a command may write or read while applying, plus the outbox and the mutation counter. */
+function recordTables(db: AppDB) {
+  return [
+    db.buildings,
+    db.households,
+    db.people,
+    db.visits,
+    db.needs,
+    db.checklistTemplates,
+    db.checklistRuns,
+    db.hazards,
+    db.outbox,
+    db.meta,
+  ];
 }
 
 /** For commands that write many mutations in one transaction (an import): call inside it. */

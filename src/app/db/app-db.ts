@@ -1,6 +1,17 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { MutationName } from '../../shared/mutations.ts';
-import type { Building, Enterprise, Grid, Household, Person } from '../../shared/schemas/index.ts';
+import type {
+  Building,
+  ChecklistRun,
+  ChecklistTemplate,
+  Enterprise,
+  Grid,
+  Hazard,
+  Household,
+  Need,
+  Person,
+  Visit,
+} from '../../shared/schemas/index.ts';
 
 /** Stored rows carry the keys the search index needs; the record itself stays the zod type. */
 export type HouseholdRow = Household & { searchKeys: string[] };
@@ -13,6 +24,17 @@ export interface OutboxRow {
   mutationId: number;
   name: MutationName;
   args: unknown;
+  createdAt: number;
+}
+
+/** A photo kept on the device, addressed by the sha-256 of its (compressed) bytes. */
+export interface PhotoRow {
+  id: string;
+  blob: Blob;
+  type: string;
+  size: number;
+  width: number;
+  height: number;
   createdAt: number;
 }
 
@@ -29,6 +51,12 @@ export class AppDB extends Dexie {
   households!: EntityTable<HouseholdRow, 'id'>;
   people!: EntityTable<PersonRow, 'id'>;
   enterprises!: EntityTable<Enterprise, 'id'>;
+  visits!: EntityTable<Visit, 'id'>;
+  needs!: EntityTable<Need, 'id'>;
+  checklistTemplates!: EntityTable<ChecklistTemplate, 'id'>;
+  checklistRuns!: EntityTable<ChecklistRun, 'id'>;
+  hazards!: EntityTable<Hazard, 'id'>;
+  photos!: EntityTable<PhotoRow, 'id'>;
   outbox!: Table<OutboxRow, number>;
   meta!: EntityTable<MetaRow, 'key'>;
 
@@ -45,6 +73,16 @@ export class AppDB extends Dexie {
       enterprises: 'id, gridId',
       outbox: '++seq, mutationId',
       meta: 'key',
+    });
+    // The daily round: visits by grid and day (due list, my day) and by household (timeline);
+    // needs by household and status; checklist runs by grid and day; photos by content hash.
+    this.version(2).stores({
+      visits: 'id, householdId, [gridId+day]',
+      needs: 'id, householdId, [gridId+status]',
+      checklistTemplates: 'id',
+      checklistRuns: 'id, [gridId+day], buildingId',
+      hazards: 'id, gridId, runId',
+      photos: 'id',
     });
   }
 }

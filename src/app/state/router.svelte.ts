@@ -1,10 +1,16 @@
 /**
  * Hash routes keep every screen reachable offline from the one precached index.html and make the
  * back button work. Routes: #/ home, #/browse, #/browse/b/<buildingId>, #/browse/v/<group>,
- * #/household/<id>, #/search, #/tag/<tag>, #/settings, #/import, #/grids.
+ * #/household/<id>, #/search, #/tag/<tag>, #/settings, #/import, #/grids; the daily round:
+ * #/ today, #/grid overview, #/visit/<householdId>, #/tonight, #/check/<templateId>/<b|e>/<id>, #/my-day.
  */
 export type Route =
   | { page: 'home' }
+  | { page: 'grid' }
+  | { page: 'visit'; householdId: string }
+  | { page: 'tonight' }
+  | { page: 'check'; templateId: string; target: 'building' | 'enterprise'; targetId: string }
+  | { page: 'my-day' }
   | { page: 'browse' }
   | { page: 'building'; buildingId: string }
   | { page: 'village-group'; group: string }
@@ -17,8 +23,20 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
-  const [first = '', second = '', third = ''] = parts;
+  const [first = '', second = '', third = '', fourth = ''] = parts;
   switch (first) {
+    case 'visit':
+      return second ? { page: 'visit', householdId: second } : { page: 'home' };
+    case 'check':
+      if (second && (third === 'b' || third === 'e') && fourth) {
+        return {
+          page: 'check',
+          templateId: second,
+          target: third === 'b' ? 'building' : 'enterprise',
+          targetId: fourth,
+        };
+      }
+      return { page: 'home' };
     case 'browse':
       if (second === 'b' && third) return { page: 'building', buildingId: third };
       if (second === 'v' && third) return { page: 'village-group', group: third };
@@ -27,6 +45,9 @@ export function parseRoute(hash: string): Route {
       return second ? { page: 'household', id: second } : { page: 'home' };
     case 'tag':
       return second ? { page: 'tag', tag: second } : { page: 'home' };
+    case 'my-day':
+    case 'tonight':
+    case 'grid':
     case 'search':
     case 'settings':
     case 'import':
@@ -49,6 +70,10 @@ export function hrefOf(route: Route): string {
       return `#/household/${encodeURIComponent(route.id)}`;
     case 'tag':
       return `#/tag/${encodeURIComponent(route.tag)}`;
+    case 'visit':
+      return `#/visit/${encodeURIComponent(route.householdId)}`;
+    case 'check':
+      return `#/check/${encodeURIComponent(route.templateId)}/${route.target === 'building' ? 'b' : 'e'}/${encodeURIComponent(route.targetId)}`;
     default:
       return `#/${route.page}`;
   }

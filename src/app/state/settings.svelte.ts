@@ -1,4 +1,9 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval';
+import {
+  cadenceConfigSchema,
+  DEFAULT_CADENCE_CONFIG,
+  type CadenceConfig,
+} from '../../shared/domain/visit-cadence.ts';
 
 export type Lang = 'zh' | 'en';
 export type Theme = 'day' | 'night';
@@ -10,6 +15,8 @@ interface StoredSettings {
   hasAskedPersist: boolean;
   /** Remembered outside the main database, so a wiped database can be noticed (storage safety). */
   hadData: boolean;
+  /** Visit cadence per care tag: configuration the worker (later the grid leader) can change. */
+  cadenceConfig: CadenceConfig;
 }
 
 const DEFAULTS: StoredSettings = {
@@ -18,6 +25,7 @@ const DEFAULTS: StoredSettings = {
   gridId: null,
   hasAskedPersist: false,
   hadData: false,
+  cadenceConfig: DEFAULT_CADENCE_CONFIG,
 };
 
 /** Device settings live in their own small IndexedDB store (idb-keyval), apart from the register. */
@@ -27,6 +35,7 @@ class Settings {
   #gridId = $state<string | null>(DEFAULTS.gridId);
   #hasAskedPersist = false;
   #hadData = false;
+  #cadenceConfig = $state.raw<CadenceConfig>(DEFAULTS.cadenceConfig);
   #store: UseStore | undefined;
 
   get lang() {
@@ -44,6 +53,9 @@ class Settings {
   get hadData() {
     return this.#hadData;
   }
+  get cadenceConfig() {
+    return this.#cadenceConfig;
+  }
 
   #storeOf(): UseStore {
     this.#store ??= createStore('lianxin-settings', 'settings');
@@ -58,6 +70,8 @@ class Settings {
     this.#gridId = merged.gridId;
     this.#hasAskedPersist = merged.hasAskedPersist;
     this.#hadData = merged.hadData;
+    // A stored config from an older version that no longer parses falls back to the defaults.
+    this.#cadenceConfig = cadenceConfigSchema.safeParse(merged.cadenceConfig).data ?? DEFAULT_CADENCE_CONFIG;
   }
 
   async #save(): Promise<void> {
@@ -67,6 +81,7 @@ class Settings {
       gridId: this.#gridId,
       hasAskedPersist: this.#hasAskedPersist,
       hadData: this.#hadData,
+      cadenceConfig: this.#cadenceConfig,
     };
     await set('settings', value, this.#storeOf());
   }
@@ -87,6 +102,10 @@ class Settings {
     this.#hasAskedPersist = true;
     return this.#save();
   }
+  setCadenceConfig(config: CadenceConfig) {
+    this.#cadenceConfig = cadenceConfigSchema.parse(config);
+    return this.#save();
+  }
   setHadData(hadData: boolean) {
     this.#hadData = hadData;
     return this.#save();
@@ -98,6 +117,7 @@ class Settings {
     this.#gridId = DEFAULTS.gridId;
     this.#hasAskedPersist = DEFAULTS.hasAskedPersist;
     this.#hadData = DEFAULTS.hadData;
+    this.#cadenceConfig = DEFAULTS.cadenceConfig;
     return this.#save();
   }
 }

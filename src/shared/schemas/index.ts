@@ -5,3 +5,6 @@ export * from './care-tags.ts';
 export * from './household.ts';
 export * from './person.ts';
 export * from './enterprise.ts';
+export * from './visit.ts';
+export * from './need.ts';
+export * from './checklist.ts';

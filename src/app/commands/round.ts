@@ -1,0 +1,192 @@
+import { newId } from '../../shared/domain/ids.ts';
+import {
+  checklistTemplateSchema,
+  newNeedSchema,
+  type CheckResult,
+  type ChecklistTemplate,
+  type FiveSees,
+  type GpsFix,
+  type Need,
+  type NeedStatus,
+  type NewNeed,
+  type Shift,
+  type VisitOutcome,
+} from '../../shared/schemas/index.ts';
+import { shanghaiDay } from '../../shared/time.ts';
+import type { AppDB } from '../db/app-db.ts';
+import { CommandError, runCommand, validate } from './run-command.ts';
+
+export interface VisitInput {
+  householdId: string;
+  outcome: VisitOutcome;
+  shift: Shift;
+  personIds?: string[];
+  fiveSees?: FiveSees;
+  notes?: string;
+  needs?: NewNeed[];
+  photoIds?: string[];
+  gps?: GpsFix;
+  /** Defaults to now; a worker may record a visit made earlier today. */
+  visitedAt?: number;
+}
+
+function buildNeed(
+  fields: NewNeed,
+  context: { householdId: string; gridId: string; at: number; visitId?: string },
+): Need {
+  return {
+    ...validate(newNeedSchema, fields),
+    id: newId(),
+    updatedAt: context.at,
+    isDeleted: false,
+    householdId: context.householdId,
+    gridId: context.gridId,
+    status: 'open',
+    history: [{ at: context.at, status: 'open' }],
+    foundInVisitId: context.visitId,
+    createdAt: context.at,
+  };
+}
+
+/** Saves a visit and the needs found on it (each goes into the household's needs file). */
+export async function recordVisit(db: AppDB, input: VisitInput): Promise<string> {
+  const household = await db.households.get(input.householdId);
+  if (!household || household.isDeleted)
+    throw new CommandError([{ path: '', message: '住户不存在或已被删除' }]);
+  const now = Date.now();
+  const visitedAt = input.visitedAt ?? now;
+  const visitId = newId();
+  const needs = (input.needs ?? []).map((fields) =>
+    buildNeed(fields, { householdId: household.id, gridId: household.gridId, at: visitedAt, visitId }),
+  );
+  await runCommand(
+    db,
+    'visit.record',
+    {
+      visit: {
+        id: visitId,
+        updatedAt: now,
+        isDeleted: false,
+        householdId: household.id,
+        gridId: household.gridId,
+        personIds: input.personIds ?? [],
+        visitedAt,
+        day: shanghaiDay(visitedAt),
+        shift: input.shift,
+        outcome: input.outcome,
+        fiveSees: input.fiveSees ?? {},
+        notes: input.notes,
+        needIds: needs.map((n) => n.id),
+        photoIds: input.photoIds ?? [],
+        gps: input.gps,
+      },
+      needs,
+    },
+    async (args) => {
+      await db.visits.add(args.visit);
+      if (args.needs.length > 0) await db.needs.bulkAdd(args.needs);
+    },
+  );
+  return visitId;
+}
+
+/** A need noted outside a visit (a phone call, a neighbour's word). */
+export async function addNeed(db: AppDB, householdId: string, fields: NewNeed): Promise<string> {
+  const household = await db.households.get(householdId);
+  if (!household || household.isDeleted)
+    throw new CommandError([{ path: '', message: '住户不存在或已被删除' }]);
+  const need = buildNeed(fields, { householdId, gridId: household.gridId, at: Date.now() });
+  await runCommand(db, 'need.create', { need }, async (args) => {
+    await db.needs.add(args.need);
+  });
+  return need.id;
+}
+
+export async function setNeedStatus(db: AppDB, id: string, status: NeedStatus, note?: string): Promise<void> {
+  const at = Date.now();
+  await runCommand(
+    db,
+    'need.setStatus',
+    { id, status, note: note?.trim() || undefined, at },
+    async (args) => {
+      const need = await db.needs.get(args.id);
+      if (!need || need.isDeleted) throw new CommandError([{ path: '', message: '需求不存在或已被删除' }]);
+      if (need.status === args.status) throw new CommandError([{ path: 'status', message: '状态没有变化' }]);
+      await db.needs.put({
+        ...need,
+        status: args.status,
+        history: [...need.history, { at: args.at, status: args.status, note: args.note }],
+        updatedAt: args.at,
+      });
+    },
+  );
+}
+
+export interface ChecklistRunInput {
+  template: ChecklistTemplate;
+  gridId: string;
+  target: { buildingId: string } | { enterpriseId: string };
+  shift: Shift;
+  results: Array<{ itemId: string; result: CheckResult; note?: string; photoIds?: string[] }>;
+}
+
+/** Saves a finished run; each failed item is saved as a hazard linked to the run. */
+export async function recordChecklistRun(db: AppDB, input: ChecklistRunInput): Promise<string> {
+  const at = Date.now();
+  const runId = newId();
+  const itemText = new Map(input.template.items.map((item) => [item.id, item.text]));
+  const unknown = input.results.find((r) => !itemText.has(r.itemId));
+  if (unknown) throw new CommandError([{ path: 'results', message: `检查项不在模板中：${unknown.itemId}` }]);
+  const results = input.results.map((r) => ({
+    itemId: r.itemId,
+    result: r.result,
+    note: r.note?.trim() || undefined,
+    photoIds: r.photoIds ?? [],
+  }));
+  const hazards = results
+    .filter((r) => r.result === 'fail')
+    .map((r) => ({
+      id: newId(),
+      updatedAt: at,
+      isDeleted: false,
+      gridId: input.gridId,
+      runId,
+      itemId: r.itemId,
+      ...input.target,
+      description: r.note ? `${itemText.get(r.itemId)}：${r.note}` : `${itemText.get(r.itemId)}：异常`,
+      photoIds: r.photoIds,
+      reportedAt: at,
+    }));
+  await runCommand(
+    db,
+    'checklist.recordRun',
+    {
+      run: {
+        id: runId,
+        updatedAt: at,
+        isDeleted: false,
+        templateId: input.template.id,
+        gridId: input.gridId,
+        ...input.target,
+        day: shanghaiDay(at),
+        shift: input.shift,
+        completedAt: at,
+        results,
+      },
+      hazards,
+    },
+    async (args) => {
+      await db.checklistRuns.add(args.run);
+      if (args.hazards.length > 0) await db.hazards.bulkAdd(args.hazards);
+    },
+  );
+  return runId;
+}
+
+/** A grid's own checklist template (built-ins are code, not records). */
+export async function saveTemplate(db: AppDB, template: ChecklistTemplate): Promise<void> {
+  const parsed = validate(checklistTemplateSchema, { ...template, updatedAt: Date.now(), isBuiltIn: false });
+  await runCommand(db, 'checklistTemplate.save', { template: parsed }, async (args) => {
+    await db.checklistTemplates.put(args.template);
+  });
+}

@@ -1,0 +1,56 @@
+import type { AppDB, PhotoRow } from './app-db.ts';
+
+/** Long side after compression: sharp enough to read a meter or a crack, small enough for a 2G upload. */
+export const PHOTO_MAX_SIDE = 1600;
+export const PHOTO_QUALITY = 0.8;
+
+export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Compresses on the device (compressorjs: canvas, EXIF orientation) to a JPEG of at most 1600 px. */
+export async function compressPhoto(file: Blob): Promise<Blob> {
+  const { default: Compressor } = await import('compressorjs');
+  return new Promise((resolve, reject) => {
+    new Compressor(file, {
+      maxWidth: PHOTO_MAX_SIDE,
+      maxHeight: PHOTO_MAX_SIDE,
+      quality: PHOTO_QUALITY,
+      mimeType: 'image/jpeg',
+      convertSize: 0,
+      success: resolve,
+      error: reject,
+    });
+  });
+}
+
+async function dimensionsOf(blob: Blob): Promise<{ width: number; height: number }> {
+  const bitmap = await createImageBitmap(blob);
+  const size = { width: bitmap.width, height: bitmap.height };
+  bitmap.close();
+  return size;
+}
+
+/**
+ * Compresses and stores a photo; returns its content address. Storing the same bytes twice is a
+ * no-op, which is what makes the later upload idempotent.
+ */
+export async function storePhoto(db: AppDB, file: Blob): Promise<PhotoRow> {
+  const blob = await compressPhoto(file);
+  const bytes = await blob.arrayBuffer();
+  const id = await sha256Hex(bytes);
+  const existing = await db.photos.get(id);
+  if (existing) return existing;
+  const row: PhotoRow = {
+    id,
+    // Stored from the hashed bytes so what is shown and uploaded is byte-identical to the hash.
+    blob: new Blob([bytes], { type: blob.type }),
+    type: blob.type,
+    size: bytes.byteLength,
+    ...(await dimensionsOf(blob)),
+    createdAt: Date.now(),
+  };
+  await db.photos.put(row);
+  return row;
+}

@@ -1,0 +1,114 @@
+import type { ChecklistRun, CheckResult, Hazard } from '../schemas/checklist.ts';
+import type { Need, NeedStatus } from '../schemas/need.ts';
+import { SHIFTS, VISIT_OUTCOMES, type Shift, type Visit, type VisitOutcome } from '../schemas/visit.ts';
+import { addCalendarDays, shanghaiDayStart } from '../time.ts';
+
+/** The fields the summary reads; callers can pass Dexie rows as they are. */
+export type SummaryVisit = Pick<Visit, 'gridId' | 'householdId' | 'day' | 'outcome' | 'isDeleted'>;
+export type SummaryRun = Pick<ChecklistRun, 'gridId' | 'day' | 'shift' | 'isDeleted'> & {
+  results: readonly { result: CheckResult }[];
+};
+export type SummaryHazard = Pick<Hazard, 'gridId' | 'reportedAt' | 'isDeleted'>;
+export type SummaryNeed = Pick<Need, 'gridId' | 'createdAt' | 'isDeleted'> & {
+  history: readonly { at: number; status: NeedStatus }[];
+};
+
+export interface DaySummaryInput {
+  /** Asia/Shanghai calendar day, YYYY-MM-DD. */
+  day: string;
+  /** Only this grid's records; all records when left out. */
+  gridId?: string | undefined;
+  visits: readonly SummaryVisit[];
+  runs: readonly SummaryRun[];
+  hazards: readonly SummaryHazard[];
+  needs: readonly SummaryNeed[];
+}
+
+/** "My day": what a worker did on one day. */
+export interface DaySummary {
+  day: string;
+  /** Every outcome is a key, so the screen can list them all in a fixed order. */
+  visitsByOutcome: Record<VisitOutcome, number>;
+  visitCount: number;
+  /** Visits whose outcome counts (VISIT_OUTCOMES.countsAsVisit). */
+  countedVisitCount: number;
+  /** Distinct households knocked on, whatever the outcome. */
+  householdsVisited: number;
+  /** Distinct households with a visit that counts. */
+  householdsReached: number;
+  checklistRunCount: number;
+  checklistRunsByShift: Record<Shift, number>;
+  failedItemCount: number;
+  /** Hazards reported that day (Asia/Shanghai). */
+  hazardCount: number;
+  /** Needs recorded that day. */
+  needsFound: number;
+  /** Needs with a "met" status change that day (counted once each). */
+  needsMet: number;
+}
+
+/** A zero for every key of a code table, so a new outcome or shift shows up without touching this file. */
+function zeroByKey<K extends string>(table: Record<K, unknown>): Record<K, number> {
+  // Object.fromEntries loses the key type; the keys are exactly the table's.
+  return Object.fromEntries(Object.keys(table).map((key) => [key, 0])) as Record<K, number>;
+}
+
+export function summarizeDay({ day, gridId, visits, runs, hazards, needs }: DaySummaryInput): DaySummary {
+  // Compare instants to the day's bounds rather than formatting each one into a day string.
+  const dayStart = shanghaiDayStart(day);
+  const nextDayStart = shanghaiDayStart(addCalendarDays(day, 1));
+  const isOnDay = (epochMs: number) => epochMs >= dayStart && epochMs < nextDayStart;
+  const isInScope = (record: { gridId: string; isDeleted: boolean }) =>
+    !record.isDeleted && (gridId === undefined || record.gridId === gridId);
+
+  const visitsByOutcome = zeroByKey(VISIT_OUTCOMES);
+  const householdsVisited = new Set<string>();
+  const householdsReached = new Set<string>();
+  let visitCount = 0;
+  let countedVisitCount = 0;
+  for (const visit of visits) {
+    if (visit.day !== day || !isInScope(visit)) continue;
+    visitCount += 1;
+    visitsByOutcome[visit.outcome] += 1;
+    householdsVisited.add(visit.householdId);
+    if (VISIT_OUTCOMES[visit.outcome].countsAsVisit) {
+      countedVisitCount += 1;
+      householdsReached.add(visit.householdId);
+    }
+  }
+
+  const checklistRunsByShift = zeroByKey(SHIFTS);
+  let checklistRunCount = 0;
+  let failedItemCount = 0;
+  for (const run of runs) {
+    if (run.day !== day || !isInScope(run)) continue;
+    checklistRunCount += 1;
+    checklistRunsByShift[run.shift] += 1;
+    for (const { result } of run.results) if (result === 'fail') failedItemCount += 1;
+  }
+
+  const hazardCount = hazards.filter((hazard) => isInScope(hazard) && isOnDay(hazard.reportedAt)).length;
+
+  let needsFound = 0;
+  let needsMet = 0;
+  for (const need of needs) {
+    if (!isInScope(need)) continue;
+    if (isOnDay(need.createdAt)) needsFound += 1;
+    if (need.history.some((entry) => entry.status === 'met' && isOnDay(entry.at))) needsMet += 1;
+  }
+
+  return {
+    day,
+    visitsByOutcome,
+    visitCount,
+    countedVisitCount,
+    householdsVisited: householdsVisited.size,
+    householdsReached: householdsReached.size,
+    checklistRunCount,
+    checklistRunsByShift,
+    failedItemCount,
+    hazardCount,
+    needsFound,
+    needsMet,
+  };
+}

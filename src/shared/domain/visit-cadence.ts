@@ -1,0 +1,372 @@
+import { z } from 'zod';
+import { CARE_TAG_CODES, careTagSchema, type CareTag } from '../schemas/care-tags.ts';
+import type { Household } from '../schemas/household.ts';
+import type { Person } from '../schemas/person.ts';
+import { VISIT_OUTCOMES, type Visit, type VisitOutcome } from '../schemas/visit.ts';
+import { addCadence, daysBetween, isCalendarDay, type RecurringCadence } from '../time.ts';
+
+/**
+ * How often a household must be visited. `order` ranks them most frequent first: a household
+ * takes the most frequent cadence any of its residents calls for.
+ */
+export const CADENCES = {
+  daily: { zh: '每日', en: 'Daily', order: 0 },
+  weekly: { zh: '每周', en: 'Weekly', order: 1 },
+  monthly: { zh: '每月', en: 'Monthly', order: 2 },
+  quarterly: { zh: '每季度', en: 'Quarterly', order: 3 },
+  none: { zh: '不需要', en: 'Not needed', order: 4 },
+} as const satisfies Record<RecurringCadence | 'none', { zh: string; en: string; order: number }>;
+export type Cadence = keyof typeof CADENCES;
+export type ScheduledCadence = Exclude<Cadence, 'none'>;
+
+/** Most frequent first, for pickers and for comparing cadences. */
+export const CADENCE_CODES: readonly Cadence[] = (Object.keys(CADENCES) as Cadence[]).sort(
+  (a, b) => CADENCES[a].order - CADENCES[b].order,
+);
+
+const CADENCE_CHOICES = CADENCE_CODES.map((code) => CADENCES[code].zh).join('、');
+
+export const cadenceSchema = z.enum(CADENCE_CODES as [Cadence, ...Cadence[]], {
+  error: (issue) =>
+    issue.input === undefined
+      ? `请选择走访频次（${CADENCE_CHOICES}）`
+      : `未知的走访频次：${String(issue.input)}（可选：${CADENCE_CHOICES}）`,
+});
+
+/**
+ * Visit cadence is settings, not code (the provincial policy in DOMAIN.md is one town's choice).
+ * A tag left out of `byTag` asks for nothing beyond `everyoneElse`.
+ */
+export const cadenceConfigSchema = z.object({
+  byTag: z.partialRecord(careTagSchema, cadenceSchema, {
+    // An object that still fails here has keys that are not tags (zod reports them as
+    // "unrecognized_keys", which its record issue types do not list); anything else has the wrong shape.
+    error: (issue) =>
+      typeof issue.input === 'object' && issue.input !== null && !Array.isArray(issue.input)
+        ? `未知的关怀标签：${Object.keys(issue.input)
+            .filter((key) => !careTagSchema.safeParse(key).success)
+            .join('、')}`
+        : '按关怀标签设置的走访频次格式不对',
+  }),
+  everyoneElse: cadenceSchema,
+});
+export type CadenceConfig = z.infer<typeof cadenceConfigSchema>;
+
+export const DEFAULT_CADENCE_CONFIG = {
+  byTag: {
+    // 日必访 (seed 000): people who may be in danger by tomorrow if nobody looks in today.
+    'elderly-alone': 'daily', // no one else in the home would notice a fall or an illness
+    'key-person': 'daily', // under watch: the daily contact is the point of the tag
+    // The policy's "high-risk elderly at least weekly": at risk, but someone else is around or
+    // checks in, so a week's gap is the agreed limit.
+    'empty-nest': 'weekly',
+    disabled: 'weekly',
+    pregnant: 'weekly', // things change week to week near term
+    // The policy's "key groups monthly": their needs move slowly (benefits, medicine, school, jobs).
+    'chronic-illness': 'monthly',
+    'left-behind-child': 'monthly',
+    'low-income': 'monthly',
+    unemployed: 'monthly',
+  },
+  // The policy's "everyone quarterly": keeps the register (人房信息台账) current.
+  everyoneElse: 'quarterly',
+} as const satisfies CadenceConfig;
+
+/** The fields the due list reads; callers can pass Dexie rows as they are. */
+export type CadenceHousehold = Pick<Household, 'id' | 'isDeleted'>;
+export type CadencePerson = Pick<Person, 'id' | 'householdId' | 'status' | 'tags' | 'isDeleted'>;
+export type CadenceVisit = Pick<
+  Visit,
+  'householdId' | 'day' | 'visitedAt' | 'shift' | 'outcome' | 'isDeleted'
+>;
+
+export interface HouseholdCadence {
+  cadence: Cadence;
+  /** The tags that set the cadence (CARE_TAG_CODES order); empty when it is `everyoneElse`. */
+  reasonTags: CareTag[];
+  /** Residents carrying a reason tag, in input order. */
+  reasonPersonIds: string[];
+}
+
+function isResident(person: CadencePerson): boolean {
+  return !person.isDeleted && person.status === 'resident';
+}
+
+/**
+ * A household's cadence: the most frequent among its residents' tags and `everyoneElse`.
+ * Only residents count: the tags of someone who moved out or died no longer call for visits.
+ * A tag whose cadence is no more frequent than `everyoneElse` did not set anything, so it is not a reason.
+ */
+export function householdCadence(members: readonly CadencePerson[], config: CadenceConfig): HouseholdCadence {
+  let bestOrder: number = CADENCES[config.everyoneElse].order;
+  for (const person of members) {
+    if (!isResident(person)) continue;
+    for (const tag of person.tags) {
+      const cadence = config.byTag[tag];
+      if (cadence !== undefined && CADENCES[cadence].order < bestOrder) bestOrder = CADENCES[cadence].order;
+    }
+  }
+  const cadence = CADENCE_CODES.find((code) => CADENCES[code].order === bestOrder) ?? config.everyoneElse;
+  if (cadence === config.everyoneElse) return { cadence, reasonTags: [], reasonPersonIds: [] };
+
+  const reasonTagSet = new Set<CareTag>();
+  const reasonPersonIds: string[] = [];
+  for (const person of members) {
+    if (!isResident(person)) continue;
+    const reasons = person.tags.filter((tag) => config.byTag[tag] === cadence);
+    if (reasons.length === 0) continue;
+    reasonPersonIds.push(person.id);
+    for (const tag of reasons) reasonTagSet.add(tag);
+  }
+  return { cadence, reasonTags: CARE_TAG_CODES.filter((tag) => reasonTagSet.has(tag)), reasonPersonIds };
+}
+
+export const DUE_STATUSES = {
+  overdue: { zh: '已逾期', en: 'Overdue' },
+  due: { zh: '今日应访', en: 'Due today' },
+  done: { zh: '今日已访', en: 'Done today' },
+  upcoming: { zh: '未到期', en: 'Upcoming' },
+} as const;
+export type DueStatus = keyof typeof DUE_STATUSES;
+
+/** Outcomes that leave the household still to visit: the worker knocked but did not reach anyone. */
+export type AttemptOutcome = {
+  [K in VisitOutcome]: (typeof VISIT_OUTCOMES)[K]['countsAsVisit'] extends false ? K : never;
+}[VisitOutcome];
+
+export interface DueItem extends HouseholdCadence {
+  householdId: string;
+  cadence: ScheduledCadence;
+  status: DueStatus;
+  /** Last visit that counts (VISIT_OUTCOMES.countsAsVisit) on or before today; null if never. */
+  lastVisitDay: string | null;
+  /** `lastVisitDay` plus the cadence; today for a household never visited. */
+  nextDueDay: string;
+  /** Days past `nextDueDay`; 0 unless overdue. */
+  overdueDays: number;
+  /** Never visited: due, not overdue, since we cannot say since when. */
+  isNeverVisited: boolean;
+  /** Someone knocked today without reaching anyone (nobody home, refused). */
+  attemptedToday: boolean;
+  /** The latest such outcome today, for the badge; null if none. */
+  attemptOutcomeToday: AttemptOutcome | null;
+  /** 白加黑: on tonight's catch-up list (see tonightCatchUp). */
+  isOnCatchUpTonight: boolean;
+}
+
+export interface DueList {
+  today: string;
+  /** Scheduled households in the order given (the caller's walking order). */
+  items: DueItem[];
+  counts: Record<DueStatus, number>;
+  /** due + overdue + done: the "18 / 31 today" denominator. */
+  todayTotal: number;
+  /** Households left off the list, so "why isn't this one here?" has an answer. */
+  skipped: { noResidents: number; cadenceNone: number };
+}
+
+export interface DueListInput {
+  households: readonly CadenceHousehold[];
+  people: readonly CadencePerson[];
+  visits: readonly CadenceVisit[];
+  config: CadenceConfig;
+  /** Asia/Shanghai calendar day, YYYY-MM-DD. */
+  today: string;
+}
+
+function assertCalendarDay(day: string): void {
+  if (!isCalendarDay(day)) throw new RangeError(`Not a calendar day (YYYY-MM-DD): ${day}`);
+}
+
+function countsAsVisit(outcome: VisitOutcome): boolean {
+  return VISIT_OUTCOMES[outcome].countsAsVisit;
+}
+
+function isAttemptOutcome(outcome: VisitOutcome): outcome is AttemptOutcome {
+  return !VISIT_OUTCOMES[outcome].countsAsVisit;
+}
+
+/** What one pass over the visits learns about a household. */
+interface VisitTrail {
+  /** YYYY-MM-DD strings sort as dates, so the pass compares them without a date library. */
+  lastCountedDay: string | null;
+  latestTodayAt: number;
+  latestToday: Pick<CadenceVisit, 'shift' | 'outcome'> | null;
+  latestAttemptTodayAt: number;
+  latestAttemptToday: AttemptOutcome | null;
+}
+
+function emptyTrail(): VisitTrail {
+  return {
+    lastCountedDay: null,
+    latestTodayAt: -Infinity,
+    latestToday: null,
+    latestAttemptTodayAt: -Infinity,
+    latestAttemptToday: null,
+  };
+}
+
+/**
+ * One pass over the visits, keeping only what the households in `trails` need: O(visits), no date
+ * maths. With `todayOnly`, earlier days are skipped, so `lastCountedDay` is only ever today or null.
+ */
+function followVisits(
+  trails: Map<string, VisitTrail>,
+  visits: readonly CadenceVisit[],
+  today: string,
+  { todayOnly }: { todayOnly: boolean },
+): void {
+  for (const visit of visits) {
+    if (visit.isDeleted || (todayOnly ? visit.day !== today : visit.day > today)) continue;
+    const trail = trails.get(visit.householdId);
+    if (trail === undefined) continue;
+    const counts = countsAsVisit(visit.outcome);
+    if (counts && (trail.lastCountedDay === null || visit.day > trail.lastCountedDay)) {
+      trail.lastCountedDay = visit.day;
+    }
+    if (visit.day !== today) continue;
+    // Ties go to the later record: visits arrive in the order they were saved.
+    if (visit.visitedAt >= trail.latestTodayAt) {
+      trail.latestTodayAt = visit.visitedAt;
+      trail.latestToday = visit;
+    }
+    if (isAttemptOutcome(visit.outcome) && visit.visitedAt >= trail.latestAttemptTodayAt) {
+      trail.latestAttemptTodayAt = visit.visitedAt;
+      trail.latestAttemptToday = visit.outcome;
+    }
+  }
+}
+
+/**
+ * 白加黑: the day round found nobody home and nobody has been reached since. A later refusal or a
+ * night attempt takes the household off: it has had its evening knock, or does not want one.
+ */
+function needsCatchUpTonight(trail: VisitTrail, today: string): boolean {
+  return (
+    trail.lastCountedDay !== today &&
+    trail.latestToday !== null &&
+    trail.latestToday.outcome === 'nobody-home' &&
+    trail.latestToday.shift === 'day'
+  );
+}
+
+/**
+ * Who is due, overdue, done and upcoming in a grid on `today` (Asia/Shanghai), from the visit history.
+ * The unit is the household: a worker knocks on a door, not on a person.
+ */
+export function computeDueList({ households, people, visits, config, today }: DueListInput): DueList {
+  assertCalendarDay(today);
+
+  const membersByHousehold = new Map<string, CadencePerson[]>();
+  for (const household of households) {
+    if (!household.isDeleted) membersByHousehold.set(household.id, []);
+  }
+  for (const person of people) {
+    if (isResident(person)) membersByHousehold.get(person.householdId)?.push(person);
+  }
+
+  const skipped = { noResidents: 0, cadenceNone: 0 };
+  const scheduled: {
+    householdId: string;
+    cadence: HouseholdCadence & { cadence: ScheduledCadence };
+    trail: VisitTrail;
+  }[] = [];
+  const trails = new Map<string, VisitTrail>();
+  for (const household of households) {
+    const members = membersByHousehold.get(household.id);
+    if (members === undefined) continue; // deleted
+    if (members.length === 0) {
+      skipped.noResidents += 1;
+      continue;
+    }
+    const resolved = householdCadence(members, config);
+    const cadence = resolved.cadence;
+    if (cadence === 'none') {
+      skipped.cadenceNone += 1;
+      continue;
+    }
+    const trail = emptyTrail();
+    scheduled.push({ householdId: household.id, cadence: { ...resolved, cadence }, trail });
+    trails.set(household.id, trail);
+  }
+
+  followVisits(trails, visits, today, { todayOnly: false });
+
+  // Many households share a last-visit day and a due day: date maths once per distinct value.
+  const nextDueMemo = new Map<string, string>();
+  const nextDue = (day: string, cadence: ScheduledCadence): string => {
+    const key = `${cadence}|${day}`;
+    let next = nextDueMemo.get(key);
+    if (next === undefined) {
+      next = addCadence(day, cadence);
+      nextDueMemo.set(key, next);
+    }
+    return next;
+  };
+  const overdueMemo = new Map<string, number>();
+  const overdueDaysSince = (dueDay: string): number => {
+    let days = overdueMemo.get(dueDay);
+    if (days === undefined) {
+      days = daysBetween(dueDay, today);
+      overdueMemo.set(dueDay, days);
+    }
+    return days;
+  };
+
+  const counts: Record<DueStatus, number> = { overdue: 0, due: 0, done: 0, upcoming: 0 };
+  const items: DueItem[] = [];
+  for (const { householdId, cadence, trail } of scheduled) {
+    const lastVisitDay = trail.lastCountedDay;
+    const nextDueDay = lastVisitDay === null ? today : nextDue(lastVisitDay, cadence.cadence);
+    const status: DueStatus =
+      lastVisitDay === today
+        ? 'done'
+        : nextDueDay === today
+          ? 'due'
+          : nextDueDay < today
+            ? 'overdue'
+            : 'upcoming';
+    counts[status] += 1;
+    items.push({
+      householdId,
+      ...cadence,
+      status,
+      lastVisitDay,
+      nextDueDay,
+      overdueDays: status === 'overdue' ? overdueDaysSince(nextDueDay) : 0,
+      isNeverVisited: lastVisitDay === null,
+      attemptedToday: trail.latestAttemptToday !== null,
+      attemptOutcomeToday: trail.latestAttemptToday,
+      isOnCatchUpTonight: needsCatchUpTonight(trail, today),
+    });
+  }
+
+  return { today, items, counts, todayTotal: counts.due + counts.overdue + counts.done, skipped };
+}
+
+export interface CatchUpInput {
+  households: readonly CadenceHousehold[];
+  visits: readonly CadenceVisit[];
+  /** Asia/Shanghai calendar day, YYYY-MM-DD. */
+  today: string;
+}
+
+/**
+ * 白加黑: households whose latest visit today was "nobody home" on the day round and that nobody has
+ * reached since, in the order given. Any household counts, whatever its cadence: someone knocked.
+ */
+export function tonightCatchUp({ households, visits, today }: CatchUpInput): string[] {
+  assertCalendarDay(today);
+  const trails = new Map<string, VisitTrail>();
+  for (const household of households) {
+    if (!household.isDeleted) trails.set(household.id, emptyTrail());
+  }
+  // Only today's visits decide tonight's list.
+  followVisits(trails, visits, today, { todayOnly: true });
+  return households
+    .filter((household) => {
+      const trail = trails.get(household.id);
+      return trail !== undefined && needsCatchUpTonight(trail, today);
+    })
+    .map((household) => household.id);
+}

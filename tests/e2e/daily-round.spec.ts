@@ -1,0 +1,129 @@
+import { expect, test, type Page } from '@playwright/test';
+import { goOffline, loadDemoAndPickGrid, readOutbox } from './helpers.ts';
+
+/** A building with an elevator, and its grid's code, read straight from IndexedDB. */
+async function buildingWithElevator(page: Page): Promise<{ buildingId: string; gridCode: string }> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('lianxin');
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['buildings', 'grids']);
+          const buildings = tx.objectStore('buildings').getAll();
+          const grids = tx.objectStore('grids').getAll();
+          tx.oncomplete = () => {
+            const rows = buildings.result as Array<{
+              id: string;
+              gridId: string;
+              facilities: { elevators: number };
+            }>;
+            const found = rows.find((b) => b.facilities.elevators > 0);
+            const grid = (grids.result as Array<{ id: string; code: string }>).find(
+              (g) => g.id === found?.gridId,
+            );
+            if (found && grid) resolve({ buildingId: found.id, gridCode: grid.code });
+            else reject(new Error('no building with an elevator in the demo town'));
+          };
+        };
+      }),
+  );
+}
+
+test('a day round offline: visits, a need, a catch-up for tonight, a checklist with a hazard, all kept', async ({
+  page,
+  context,
+}) => {
+  await loadDemoAndPickGrid(page);
+  // Work in a grid that has a high-rise (an elevator to check).
+  const { buildingId, gridCode } = await buildingWithElevator(page);
+  await page.goto('/#/grids');
+  await page.getByTestId('grid-list').locator('button').filter({ hasText: gridCode }).click();
+  await goOffline(context);
+  await page.goto('/');
+  await page.getByRole('button', { name: '白班' }).click();
+
+  const progress = page.getByTestId('today-progress');
+  const total = Number((await progress.textContent())!.match(/\/ (\d+)/)![1]);
+  expect(total).toBeGreaterThan(2);
+  await expect(progress).toHaveText(`今日 0 / ${total}`);
+
+  // 1. A "met" visit with a need, through the full form.
+  const rows = page.getByTestId('due-row');
+  const firstAddress = (await rows.first().locator('.row-sub').textContent())!;
+  await rows.first().locator('a').click();
+  const form = page.getByTestId('visit-form');
+  await form.getByRole('button', { name: '见到本人' }).click();
+  await form.locator('summary').click();
+  await form.locator('textarea[name=five-person]').fill('精神好，血压偏高');
+  await form.getByRole('button', { name: '添加需求' }).click();
+  await form.getByRole('button', { name: '就医' }).click();
+  await form.locator('input[name=need-description]').fill('需要陪同去社区医院复查');
+  await page.getByTestId('save-visit').click();
+  await expect(progress).toHaveText(`今日 1 / ${total}`);
+
+  // 2. "Nobody home" in two taps from the list, on the day shift.
+  const pending = page.locator('[data-testid=due-row]:not([data-status=done])').first();
+  const secondAddress = (await pending.locator('.row-sub').textContent())!;
+  await pending.getByRole('button', { name: '快速登记' }).click();
+  await page
+    .locator('[data-testid=due-row]')
+    .filter({ hasText: secondAddress })
+    .getByRole('button', { name: /无人在家/ })
+    .click();
+  await expect(page.getByTestId('tonight-link')).toContainText('今晚补访 1');
+
+  // 3. The elevator / gas / hydrant round with one failed item.
+  await page.goto(`/#/check/01900000-0000-7000-8000-000000000001/b/${buildingId}`);
+  const items = page.getByTestId('check-items').locator(':scope > li');
+  await expect(items.first()).toContainText('电梯');
+  const count = await items.count();
+  for (let i = 0; i < count; i++) {
+    await items
+      .nth(i)
+      .getByRole('button', { name: i === 0 ? '异常' : '正常', exact: true })
+      .click();
+  }
+  await items.nth(0).locator('input[name^=note]').fill('电梯应急电话无人接听');
+  await page.getByTestId('save-check').click();
+  await expect(page.getByTestId('toast')).toContainText('1 项异常已记为隐患');
+
+  // Reload (still offline): everything is there and the counts are right.
+  await page.reload();
+  await page.goto('/');
+  await expect(progress).toHaveText(`今日 1 / ${total}`);
+  await expect(page.getByTestId('open-needs')).toHaveText('待办需求 1 件');
+  await page.getByTestId('tonight-link').click();
+  await expect(page.getByTestId('catch-up-list')).toContainText(secondAddress);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'night');
+
+  await page.goto('/#/my-day');
+  const myDay = page.getByTestId('my-day');
+  await expect(myDay).toContainText('走访 2 次，2 户');
+  await expect(myDay.locator('[data-outcome=met]')).toContainText('1');
+  await expect(myDay.locator('[data-outcome=nobody-home]')).toContainText('1');
+  await expect(page.getByTestId('my-day-checks')).toHaveText('巡查 1 次');
+  await expect(page.getByTestId('my-day-failed')).toHaveText('1 项异常');
+  await expect(page.getByTestId('my-day-needs')).toHaveText('新需求 1 件');
+
+  // The household page shows the need and the visit in its history.
+  await page.goto('/#/search');
+  await page.getByTestId('search-input').fill(firstAddress);
+  await page.getByTestId('search-households').locator('a').first().click();
+  await expect(page.getByTestId('needs-file')).toContainText('需要陪同去社区医院复查');
+  await expect(page.getByTestId('timeline')).toContainText('见到本人');
+  await expect(page.getByTestId('timeline')).toContainText('精神好，血压偏高');
+
+  const outbox = await readOutbox(page);
+  expect(outbox.map((row) => row.name)).toEqual(['visit.record', 'visit.record', 'checklist.recordRun']);
+  expect(outbox.map((row) => row.mutationId)).toEqual([1, 2, 3]);
+  const [metVisit, nobodyHome, run] = outbox.map((row) => row.args) as [
+    { visit: { outcome: string; shift: string }; needs: Array<{ description: string }> },
+    { visit: { outcome: string; shift: string } },
+    { run: { results: Array<{ result: string }> }; hazards: Array<{ description: string }> },
+  ];
+  expect(metVisit.visit.outcome).toBe('met');
+  expect(metVisit.needs.map((n) => n.description)).toEqual(['需要陪同去社区医院复查']);
+  expect(nobodyHome.visit).toMatchObject({ outcome: 'nobody-home', shift: 'day' });
+  expect(run.hazards).toHaveLength(1);
+  expect(run.hazards[0]!.description).toContain('电梯应急电话无人接听');
+});

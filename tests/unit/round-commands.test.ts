@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
+import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
+import { DEFAULT_CADENCE_CONFIG } from '../../src/shared/domain/visit-cadence.ts';
+import { shanghaiDay } from '../../src/shared/time.ts';
+import {
+  recordChecklistRun,
+  recordVisit,
+  saveTemplate,
+  setNeedStatus,
+} from '../../src/app/commands/round.ts';
+import { CommandError } from '../../src/app/commands/run-command.ts';
+import { AppDB } from '../../src/app/db/app-db.ts';
+import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
+import { loadPinyin } from '../../src/app/db/pinyin.ts';
+import { checksDue, daySummary, householdRound, todayView } from '../../src/app/db/round-queries.ts';
+
+let db: AppDB;
+let dbCount = 0;
+const town = generateDemoTown({ households: 150 });
+const grid = town.grids.find((g) => g.kind === 'grid' && town.buildings.some((b) => b.gridId === g.id))!;
+const household = town.households.find((h) => h.gridId === grid.id)!;
+const today = () => shanghaiDay(Date.now());
+
+beforeEach(async () => {
+  db = new AppDB(`round-test-${dbCount++}`);
+  await storeRegister(db, toRegisterRows(town, await loadPinyin()), { source: 'demo', loadedAt: 0 });
+});
+
+afterEach(async () => {
+  db.close();
+  await db.delete();
+});
+
+describe('visits and needs', () => {
+  it('a visit and the needs found on it are one outbox row, and the household is done today', async () => {
+    const before = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
+    const visitId = await recordVisit(db, {
+      householdId: household.id,
+      outcome: 'met',
+      shift: 'day',
+      needs: [{ type: 'medical', description: '陪同复查', urgency: 'high' }],
+    });
+    const [need] = await db.needs.toArray();
+    expect(need).toMatchObject({ foundInVisitId: visitId, status: 'open', householdId: household.id });
+    expect((await db.visits.get(visitId))!.needIds).toEqual([need!.id]);
+    const outbox = await db.outbox.toArray();
+    expect(outbox.map((r) => r.name)).toEqual(['visit.record']);
+
+    const after = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
+    expect(after.counts.done).toBe(before.counts.done + 1);
+    expect(after.openNeeds).toBe(1);
+  });
+
+  it('a need with an empty description refuses the whole visit', async () => {
+    await expect(
+      recordVisit(db, {
+        householdId: household.id,
+        outcome: 'met',
+        shift: 'day',
+        needs: [{ type: 'repair', description: '  ', urgency: 'low' }],
+      }),
+    ).rejects.toThrow('需求描述不能为空');
+    expect(await db.visits.count()).toBe(0);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it("nobody home on the day shift puts the household on tonight's catch-up list", async () => {
+    await recordVisit(db, { householdId: household.id, outcome: 'nobody-home', shift: 'day' });
+    const view = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
+    expect(view.catchUp.map((e) => e.householdId)).toEqual([household.id]);
+  });
+
+  it('need status changes keep a dated history', async () => {
+    await recordVisit(db, {
+      householdId: household.id,
+      outcome: 'met',
+      shift: 'day',
+      needs: [{ type: 'benefits', description: '申请低保', urgency: 'normal' }],
+    });
+    const [need] = await db.needs.toArray();
+    await setNeedStatus(db, need!.id, 'in-progress', '已交材料');
+    await setNeedStatus(db, need!.id, 'met');
+    await expect(setNeedStatus(db, need!.id, 'met')).rejects.toBeInstanceOf(CommandError);
+    const stored = (await db.needs.get(need!.id))!;
+    expect(stored.history.map((h) => [h.status, h.note])).toEqual([
+      ['open', undefined],
+      ['in-progress', '已交材料'],
+      ['met', undefined],
+    ]);
+    const { timeline } = await householdRound(db, household.id);
+    expect(timeline.filter((e) => e.kind === 'need')).toHaveLength(3);
+  });
+});
+
+describe('checklists', () => {
+  const building = town.buildings.find((b) => b.gridId === grid.id)!;
+  const template = BUILT_IN_TEMPLATES[0]!;
+
+  it('a run with a failed item saves a hazard linked to it, and the check is no longer open', async () => {
+    const items = itemsForBuilding(template, building.facilities);
+    const before = await checksDue(db, grid.id, today(), 'night');
+    expect(
+      before.find((c) => c.target.kind === 'building' && c.target.building.id === building.id)?.run,
+    ).toBeUndefined();
+
+    const runId = await recordChecklistRun(db, {
+      template,
+      gridId: grid.id,
+      target: { buildingId: building.id },
+      shift: 'night',
+      results: items.map((item, i) => ({
+        itemId: item.id,
+        result: i === 0 ? 'fail' : 'pass',
+        note: i === 0 ? '漏水' : '',
+      })),
+    });
+    const hazards = await db.hazards.toArray();
+    expect(hazards).toHaveLength(1);
+    expect(hazards[0]).toMatchObject({ runId, itemId: items[0]!.id, buildingId: building.id });
+    expect(hazards[0]!.description).toContain('漏水');
+
+    const after = await checksDue(db, grid.id, today(), 'night');
+    expect(
+      after.find((c) => c.target.kind === 'building' && c.target.building.id === building.id)?.run?.id,
+    ).toBe(runId);
+    const summary = await daySummary(db, grid.id, today());
+    expect(summary).toMatchObject({ checklistRunCount: 1, failedItemCount: 1, hazardCount: 1 });
+  });
+
+  it('refuses results for items the template does not have', async () => {
+    await expect(
+      recordChecklistRun(db, {
+        template,
+        gridId: grid.id,
+        target: { buildingId: building.id },
+        shift: 'day',
+        results: [{ itemId: 'no-such-item', result: 'pass' }],
+      }),
+    ).rejects.toThrow('检查项不在模板中：no-such-item');
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('a grid template with duplicate item ids is refused with a clear message', async () => {
+    await expect(
+      saveTemplate(db, {
+        ...template,
+        id: '01900000-0000-7000-8000-0000000000aa',
+        gridId: grid.id,
+        items: [
+          { id: 'drain', text: '检查下水道' },
+          { id: 'drain', text: '检查雨水井' },
+        ],
+      }),
+    ).rejects.toThrow('检查项编号重复：drain');
+  });
+});
