@@ -5,6 +5,8 @@ import { personChangesSchema, personSchema } from './schemas/person.ts';
 import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './schemas/checklist.ts';
 import { needSchema, needStatusSchema } from './schemas/need.ts';
 import { visitSchema } from './schemas/visit.ts';
+import { problemActionSchema, problemSchema } from './schemas/problem.ts';
+import { transitionPayloadSchema } from './domain/problem-workflow.ts';
 import { optionalText } from './schemas/common.ts';
 
 /**
@@ -38,6 +40,15 @@ export const mutationArgsSchemas = {
   /** A finished checklist run with a hazard record for each failed item. */
   'checklist.recordRun': z.object({ run: checklistRunSchema, hazards: z.array(hazardSchema).max(50) }),
   'checklistTemplate.save': z.object({ template: checklistTemplateSchema }),
+  /** A new problem; when made from a hazard or a need, that record is linked back in the same write. */
+  'problem.report': z.object({ problem: problemSchema }),
+  /** One step of the closed loop; the server re-runs the same state machine with the user's real role. */
+  'problem.act': z.object({
+    id: recordIdSchema,
+    action: problemActionSchema.exclude(['report']),
+    payload: transitionPayloadSchema,
+    at: epochMsSchema,
+  }),
 } as const;
 
 export type MutationName = keyof typeof mutationArgsSchemas;

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { MUTATION_NAMES, type MutationName } from './mutations.ts';
+import { RECORD_KINDS, type RecordKind } from './records.ts';
 import { epochMsSchema } from './schemas/common.ts';
+import { roleSchema } from './schemas/problem.ts';
 
 /** Sent with every sync request; the server refuses a mismatch with reason `protocol-version`. */
 export const PROTOCOL_VERSION = 1;
+/** Header carrying PROTOCOL_VERSION on GET requests (POST bodies carry it as a field). */
+export const PROTOCOL_HEADER = 'x-lianxin-protocol';
 
 /**
  * One queued write (ARCHITECTURE.md sync step 1). `mutationId` is per-client and strictly increasing,
@@ -17,3 +21,113 @@ export const mutationSchema = z.object({
   createdAt: epochMsSchema,
 });
 export type Mutation = z.infer<typeof mutationSchema>;
+
+/** Most mutations a push may carry; the client sends the oldest first, in pages of this size. */
+export const MAX_PUSH_MUTATIONS = 200;
+/** Largest JSON body the server reads (a page of mutations with their args). */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Photos: JPEG/PNG/WebP up to this size (compressed on the device to ~300 KB). */
+export const MAX_BLOB_BYTES = 8 * 1024 * 1024;
+export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+export const pushRequestSchema = z.object({
+  protocolVersion: z.literal(PROTOCOL_VERSION, {
+    error: `协议版本不符：请更新应用（服务器为 ${PROTOCOL_VERSION}）`,
+  }),
+  clientId: z.string().min(8).max(64),
+  mutations: z.array(mutationSchema).min(1).max(MAX_PUSH_MUTATIONS),
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+/** Why a mutation can never succeed; it is still acknowledged so the queue moves on. */
+export const REJECTION_REASONS = {
+  invalid: { zh: '数据不符合要求', en: 'Invalid data' },
+  forbidden: { zh: '无权操作', en: 'Not allowed' },
+  'illegal-transition': { zh: '当前状态不允许此操作', en: 'Not allowed in this status' },
+  'not-found': { zh: '记录不存在', en: 'Record not found' },
+  'missing-field': { zh: '缺少必填内容', en: 'Missing field' },
+} as const;
+export type RejectionReason = keyof typeof REJECTION_REASONS;
+export const rejectionReasonSchema = z.enum(
+  Object.keys(REJECTION_REASONS) as [RejectionReason, ...RejectionReason[]],
+);
+
+export const mutationResultSchema = z.object({
+  mutationId: z.number().int().positive(),
+  status: z.enum(['applied', 'rejected', 'duplicate']),
+  reason: rejectionReasonSchema.optional(),
+  message: z.string().optional(),
+});
+export type MutationResult = z.infer<typeof mutationResultSchema>;
+
+export const pushResponseSchema = z.object({
+  lastMutationId: z.number().int().nonnegative(),
+  results: z.array(mutationResultSchema),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+/** GET /api/pull?cursor=N&clientId=C&limit=L */
+export const pullQuerySchema = z.object({
+  cursor: z.coerce.number().int().nonnegative().default(0),
+  clientId: z.string().min(8).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(2000),
+});
+
+export const recordChangeSchema = z.object({
+  kind: z.enum(RECORD_KINDS as [RecordKind, ...RecordKind[]]),
+  id: z.string(),
+  /** The server's change counter when this version was written. */
+  version: z.number().int().positive(),
+  isDeleted: z.boolean(),
+  /** The record as this user may see it (redacted); absent for a tombstone. */
+  data: z.unknown().optional(),
+});
+export type RecordChange = z.infer<typeof recordChangeSchema>;
+
+export const pullResponseSchema = z.object({
+  changes: z.array(recordChangeSchema),
+  /** Pass back as `cursor` next time. */
+  cursor: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+  /** How many changes remain after this page (for the first-pull progress bar). */
+  remaining: z.number().int().nonnegative(),
+  /** The client's last applied mutation: outbox rows up to it can be dropped even if a push answer was lost. */
+  lastMutationId: z.number().int().nonnegative(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+export const loginRequestSchema = z.object({
+  username: z.string().trim().min(1, { error: '请输入用户名' }).max(64),
+  password: z.string().min(1, { error: '请输入密码' }).max(200),
+});
+
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role: roleSchema.exclude(['resident']),
+  gridIds: z.array(z.string()),
+  departmentId: z.string().optional(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const loginResponseSchema = z.object({ token: z.string(), user: userSchema });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+/** Every error the API returns: `{ error: { reason, message } }` with a 4xx (or 5xx) status. */
+export const API_ERROR_REASONS = [
+  'protocol-version',
+  'invalid-request',
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'payload-too-large',
+  'unsupported-type',
+  'too-many-requests',
+  'server-error',
+] as const;
+export type ApiErrorReason = (typeof API_ERROR_REASONS)[number];
+export const apiErrorSchema = z.object({
+  error: z.object({ reason: z.enum(API_ERROR_REASONS), message: z.string() }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;

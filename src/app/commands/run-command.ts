@@ -62,6 +62,7 @@ function recordTables(db: AppDB) {
     db.checklistTemplates,
     db.checklistRuns,
     db.hazards,
+    db.problems,
     db.outbox,
     db.meta,
   ];

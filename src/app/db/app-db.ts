@@ -10,6 +10,7 @@ import type {
   Household,
   Need,
   Person,
+  Problem,
   Visit,
 } from '../../shared/schemas/index.ts';
 
@@ -57,6 +58,7 @@ export class AppDB extends Dexie {
   checklistRuns!: EntityTable<ChecklistRun, 'id'>;
   hazards!: EntityTable<Hazard, 'id'>;
   photos!: EntityTable<PhotoRow, 'id'>;
+  problems!: EntityTable<Problem, 'id'>;
   outbox!: Table<OutboxRow, number>;
   meta!: EntityTable<MetaRow, 'key'>;
 
@@ -83,6 +85,10 @@ export class AppDB extends Dexie {
       checklistRuns: 'id, [gridId+day], buildingId',
       hazards: 'id, gridId, runId',
       photos: 'id',
+    });
+    // Problems by grid (lists, the daily export) and by status (open / overdue views).
+    this.version(3).stores({
+      problems: 'id, [gridId+reportedAt], status, updatedAt',
     });
   }
 }

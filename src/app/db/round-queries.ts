@@ -178,13 +178,28 @@ export async function checksDue(db: AppDB, gridId: string, today: string, shift:
 }
 
 export async function daySummary(db: AppDB, gridId: string, day: string): Promise<DaySummary> {
-  const [visits, runs, hazards, needs] = await Promise.all([
-    db.visits.where('[gridId+day]').equals([gridId, day]).toArray(),
-    db.checklistRuns.where('[gridId+day]').equals([gridId, day]).toArray(),
-    db.hazards.where('gridId').equals(gridId).toArray(),
-    db.needs.where('[gridId+status]').between([gridId, ''], [gridId, '\uffff']).toArray(),
-  ]);
-  return summarizeDay({ day, visits, runs, hazards, needs });
+  return daySummaryOfGrids(db, [gridId], day);
+}
+
+/** The day's work over several grids (the daily export for a leader's grids). */
+export async function daySummaryOfGrids(db: AppDB, gridIds: string[], day: string): Promise<DaySummary> {
+  const perGrid = await Promise.all(
+    gridIds.map((gridId) =>
+      Promise.all([
+        db.visits.where('[gridId+day]').equals([gridId, day]).toArray(),
+        db.checklistRuns.where('[gridId+day]').equals([gridId, day]).toArray(),
+        db.hazards.where('gridId').equals(gridId).toArray(),
+        db.needs.where('[gridId+status]').between([gridId, ''], [gridId, '\uffff']).toArray(),
+      ]),
+    ),
+  );
+  return summarizeDay({
+    day,
+    visits: perGrid.flatMap(([visits]) => visits),
+    runs: perGrid.flatMap(([, runs]) => runs),
+    hazards: perGrid.flatMap(([, , hazards]) => hazards),
+    needs: perGrid.flatMap(([, , , needs]) => needs),
+  });
 }
 
 export type TimelineEvent =

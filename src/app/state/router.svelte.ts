@@ -2,7 +2,8 @@
  * Hash routes keep every screen reachable offline from the one precached index.html and make the
  * back button work. Routes: #/ home, #/browse, #/browse/b/<buildingId>, #/browse/v/<group>,
  * #/household/<id>, #/search, #/tag/<tag>, #/settings, #/import, #/grids; the daily round:
- * #/ today, #/grid overview, #/visit/<householdId>, #/tonight, #/check/<templateId>/<b|e>/<id>, #/my-day.
+ * #/ today, #/grid overview, #/visit/<householdId>, #/tonight, #/check/<templateId>/<b|e>/<id>, #/my-day;
+ * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单).
  */
 export type Route =
   | { page: 'home' }
@@ -11,6 +12,10 @@ export type Route =
   | { page: 'tonight' }
   | { page: 'check'; templateId: string; target: 'building' | 'enterprise'; targetId: string }
   | { page: 'my-day' }
+  | { page: 'report' }
+  | { page: 'problems' }
+  | { page: 'problem'; id: string }
+  | { page: 'export' }
   | { page: 'browse' }
   | { page: 'building'; buildingId: string }
   | { page: 'village-group'; group: string }
@@ -27,6 +32,8 @@ export function parseRoute(hash: string): Route {
   switch (first) {
     case 'visit':
       return second ? { page: 'visit', householdId: second } : { page: 'home' };
+    case 'problem':
+      return second ? { page: 'problem', id: second } : { page: 'problems' };
     case 'check':
       if (second && (third === 'b' || third === 'e') && fourth) {
         return {
@@ -46,6 +53,9 @@ export function parseRoute(hash: string): Route {
     case 'tag':
       return second ? { page: 'tag', tag: second } : { page: 'home' };
     case 'my-day':
+    case 'report':
+    case 'problems':
+    case 'export':
     case 'tonight':
     case 'grid':
     case 'search':
@@ -72,6 +82,8 @@ export function hrefOf(route: Route): string {
       return `#/tag/${encodeURIComponent(route.tag)}`;
     case 'visit':
       return `#/visit/${encodeURIComponent(route.householdId)}`;
+    case 'problem':
+      return `#/problem/${encodeURIComponent(route.id)}`;
     case 'check':
       return `#/check/${encodeURIComponent(route.templateId)}/${route.target === 'building' ? 'b' : 'e'}/${encodeURIComponent(route.targetId)}`;
     default:

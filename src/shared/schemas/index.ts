@@ -8,3 +8,4 @@ export * from './enterprise.ts';
 export * from './visit.ts';
 export * from './need.ts';
 export * from './checklist.ts';
+export * from './problem.ts';

@@ -54,6 +54,8 @@ export const needSchema = baseRecordSchema.extend({
   /** Dated status changes, oldest first; the first entry is when it was recorded. */
   history: z.array(needHistoryEntrySchema).min(1),
   foundInVisitId: recordIdSchema.optional(),
+  /** Set when the need is turned into a tracked problem. */
+  problemId: recordIdSchema.optional(),
   createdAt: epochMsSchema,
 });
 export type Need = z.infer<typeof needSchema>;

@@ -1,0 +1,102 @@
+import { isProblemOverdue } from '../../shared/domain/problem-workflow.ts';
+import {
+  PROBLEM_STATUSES,
+  type Building,
+  type Grid,
+  type Hazard,
+  type Problem,
+  type ProblemCategory,
+  type Severity,
+  type ProblemStatus,
+  type HandlingLevel,
+} from '../../shared/schemas/index.ts';
+import { addCalendarDays, shanghaiDay, shanghaiDayStart } from '../../shared/time.ts';
+import type { AppDB, HouseholdRow } from './app-db.ts';
+
+export const PROBLEM_VIEWS = {
+  today: { zh: '今日', en: 'Today' },
+  week: { zh: '本周', en: 'This week' },
+  open: { zh: '未办结', en: 'Open' },
+  overdue: { zh: '已超期', en: 'Overdue' },
+  all: { zh: '全部', en: 'All' },
+} as const;
+export type ProblemView = keyof typeof PROBLEM_VIEWS;
+
+export interface ProblemFilters {
+  view: ProblemView;
+  category: ProblemCategory | null;
+  severity: Severity | null;
+  level: HandlingLevel | null;
+  status: ProblemStatus | null;
+}
+
+/** Problems of a grid for one list view, newest first. "Today" and "this week" mean touched then. */
+export async function listProblems(
+  db: AppDB,
+  gridId: string,
+  filters: ProblemFilters,
+  now = Date.now(),
+): Promise<Problem[]> {
+  const all = await db.problems
+    .where('[gridId+reportedAt]')
+    .between([gridId, 0], [gridId, Number.MAX_SAFE_INTEGER])
+    .toArray();
+  const today = shanghaiDay(now);
+  const since =
+    filters.view === 'today'
+      ? shanghaiDayStart(today)
+      : filters.view === 'week'
+        ? shanghaiDayStart(addCalendarDays(today, -6))
+        : 0;
+  const lastTouched = (p: Problem) => p.history.at(-1)?.at ?? p.reportedAt;
+  return all
+    .filter((p) => {
+      if (p.isDeleted) return false;
+      if (since > 0 && lastTouched(p) < since) return false;
+      if (filters.view === 'open' && !PROBLEM_STATUSES[p.status].isOpen) return false;
+      if (filters.view === 'overdue' && !isProblemOverdue(p, now)) return false;
+      if (filters.category && p.category !== filters.category) return false;
+      if (filters.severity && p.severity !== filters.severity) return false;
+      if (filters.level && p.level !== filters.level) return false;
+      if (filters.status && p.status !== filters.status) return false;
+      return true;
+    })
+    .sort((a, b) => lastTouched(b) - lastTouched(a));
+}
+
+export interface ProblemDetail {
+  problem: Problem;
+  grid: Grid | undefined;
+  building: Building | undefined;
+  household: HouseholdRow | undefined;
+}
+
+export async function problemDetail(db: AppDB, id: string): Promise<ProblemDetail | undefined> {
+  const problem = await db.problems.get(id);
+  if (!problem || problem.isDeleted) return undefined;
+  const [grid, building, household] = await Promise.all([
+    db.grids.get(problem.gridId),
+    problem.place.buildingId ? db.buildings.get(problem.place.buildingId) : undefined,
+    problem.place.householdId ? db.households.get(problem.place.householdId) : undefined,
+  ]);
+  return { problem, grid, building, household };
+}
+
+/** Failed checklist items not yet turned into problems, newest first. */
+export async function openHazards(db: AppDB, gridId: string): Promise<Hazard[]> {
+  const hazards = await db.hazards.where('gridId').equals(gridId).toArray();
+  return hazards.filter((h) => !h.isDeleted && !h.problemId).sort((a, b) => b.reportedAt - a.reportedAt);
+}
+
+/** Every problem of the given grids, for the daily export (which picks the day's own). */
+export async function problemsOfGrids(db: AppDB, gridIds: string[]): Promise<Problem[]> {
+  const lists = await Promise.all(
+    gridIds.map((gridId) =>
+      db.problems
+        .where('[gridId+reportedAt]')
+        .between([gridId, 0], [gridId, Number.MAX_SAFE_INTEGER])
+        .toArray(),
+    ),
+  );
+  return lists.flat().filter((p) => !p.isDeleted);
+}

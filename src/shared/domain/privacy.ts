@@ -1,0 +1,21 @@
+import { CARE_TAGS } from '../schemas/care-tags.ts';
+import type { Person } from '../schemas/person.ts';
+import type { Role } from '../schemas/problem.ts';
+
+/**
+ * PIPL: ID numbers, health tags, minors' and watch-list tags are sensitive personal information.
+ * Only the people who visit and follow up (the grid worker, the grid leader) and the administrator
+ * see them; part-time helpers (residents themselves), the command center and departments do not.
+ */
+export const ROLES_SEEING_SENSITIVE: ReadonlySet<Role> = new Set<Role>(['worker', 'leader', 'admin']);
+
+export function canSeeSensitive(role: Role): boolean {
+  return ROLES_SEEING_SENSITIVE.has(role);
+}
+
+/** The person as a role may see it: no ID number, only the non-sensitive care tags. */
+export function redactPerson(person: Person, role: Role): Person {
+  if (canSeeSensitive(role)) return person;
+  const { idNumber: _idNumber, ...rest } = person;
+  return { ...rest, tags: person.tags.filter((tag) => !CARE_TAGS[tag].isSensitive) };
+}

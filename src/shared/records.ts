@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import { buildingSchema } from './schemas/building.ts';
+import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './schemas/checklist.ts';
+import { enterpriseSchema } from './schemas/enterprise.ts';
+import { gridSchema } from './schemas/grid.ts';
+import { householdSchema } from './schemas/household.ts';
+import { needSchema } from './schemas/need.ts';
+import { personSchema } from './schemas/person.ts';
+import { problemSchema } from './schemas/problem.ts';
+import { visitSchema } from './schemas/visit.ts';
+
+/**
+ * Every record type that syncs, by the name used on the wire and in the server's store. The device
+ * keeps each kind in the Dexie table of the same name.
+ */
+export const recordSchemas = {
+  grids: gridSchema,
+  buildings: buildingSchema,
+  enterprises: enterpriseSchema,
+  households: householdSchema,
+  people: personSchema,
+  visits: visitSchema,
+  needs: needSchema,
+  checklistTemplates: checklistTemplateSchema,
+  checklistRuns: checklistRunSchema,
+  hazards: hazardSchema,
+  problems: problemSchema,
+} as const;
+
+export type RecordKind = keyof typeof recordSchemas;
+export const RECORD_KINDS = Object.keys(recordSchemas) as RecordKind[];
+export type RecordOf<K extends RecordKind> = z.infer<(typeof recordSchemas)[K]>;
+
+/** The grid a record belongs to (scope checks); grids are their own scope, templates may be global. */
+export function gridIdOf(
+  kind: RecordKind,
+  record: { id: string; gridId?: string | undefined },
+): string | null {
+  if (kind === 'grids') return record.id;
+  return record.gridId ?? null;
+}
