@@ -18,5 +18,16 @@ self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
 });
 
+// Background Sync is only a wake-up (never the outbox): tell open pages to run their own sync.
+self.addEventListener('sync', (event) => {
+  const syncEvent = event as ExtendableEvent & { tag?: string };
+  if (syncEvent.tag !== 'lianxin-sync') return;
+  syncEvent.waitUntil(
+    self.clients.matchAll({ type: 'window' }).then((clients) => {
+      for (const client of clients) client.postMessage({ type: 'SYNC_NOW' });
+    }),
+  );
+});
+
 // Only the first install takes control at once; later versions wait for the prompt above.
 clientsClaim();

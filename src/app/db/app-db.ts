@@ -37,6 +37,19 @@ export interface PhotoRow {
   width: number;
   height: number;
   createdAt: number;
+  /** Set once the sync server has the photo (content-addressed, so uploading again is harmless). */
+  uploadedAt?: number;
+}
+
+/** A write the server refused for good (ARCHITECTURE.md sync step 2); shown to the worker until dismissed. */
+export interface RejectionRow {
+  id?: number;
+  mutationId: number;
+  name: MutationName;
+  args: unknown;
+  reason: string;
+  message: string;
+  at: number;
 }
 
 export interface MetaRow {
@@ -60,6 +73,7 @@ export class AppDB extends Dexie {
   photos!: EntityTable<PhotoRow, 'id'>;
   problems!: EntityTable<Problem, 'id'>;
   outbox!: Table<OutboxRow, number>;
+  rejections!: Table<RejectionRow, number>;
   meta!: EntityTable<MetaRow, 'key'>;
 
   constructor(name = DB_NAME) {
@@ -89,6 +103,10 @@ export class AppDB extends Dexie {
     // Problems by grid (lists, the daily export) and by status (open / overdue views).
     this.version(3).stores({
       problems: 'id, [gridId+reportedAt], status, updatedAt',
+    });
+    // Sync: mutations the server refused, kept for the worker to read.
+    this.version(4).stores({
+      rejections: '++id, mutationId',
     });
   }
 }

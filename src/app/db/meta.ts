@@ -8,10 +8,13 @@ export const META_KEYS = {
   /** Written with the first data; its absence next to a remembered "had data" flag reveals a wiped DB. */
   sentinel: 'sentinel',
   dataset: 'dataset',
+  /** The server's change counter up to which this device has pulled. */
+  syncCursor: 'syncCursor',
+  lastSyncAt: 'lastSyncAt',
 } as const;
 
 export interface DatasetInfo {
-  source: 'demo' | 'import';
+  source: 'demo' | 'import' | 'server';
   loadedAt: number;
   households: number;
   people: number;

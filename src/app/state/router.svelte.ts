@@ -16,6 +16,8 @@ export type Route =
   | { page: 'problems' }
   | { page: 'problem'; id: string }
   | { page: 'export' }
+  | { page: 'login' }
+  | { page: 'inbox' }
   | { page: 'browse' }
   | { page: 'building'; buildingId: string }
   | { page: 'village-group'; group: string }
@@ -56,6 +58,8 @@ export function parseRoute(hash: string): Route {
     case 'report':
     case 'problems':
     case 'export':
+    case 'login':
+    case 'inbox':
     case 'tonight':
     case 'grid':
     case 'search':

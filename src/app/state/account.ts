@@ -1,0 +1,55 @@
+import { clearLocalData } from '../db/clear.ts';
+import { appDb } from '../db/index.ts';
+import { META_KEYS } from '../db/meta.ts';
+import { requestPersistenceOnce } from './storage.ts';
+import { session } from './session.svelte.ts';
+import { settings } from './settings.svelte.ts';
+import { api, sync } from './sync.svelte.ts';
+
+/** Roles whose main screen is the problem inbox, not a grid's daily round. */
+export const INBOX_ROLES = new Set(['center', 'department', 'admin']);
+
+export function isInboxRole(): boolean {
+  return INBOX_ROLES.has(session.actor.role);
+}
+
+/**
+ * Signs in and makes this device a copy of the user's scope: whatever was here before (the offline
+ * demo) is replaced, then the first pull brings the user's grids with a progress bar.
+ * The caller has already asked about unsynced changes (see pendingBeforeReplacing).
+ */
+export async function signIn(username: string, password: string): Promise<void> {
+  const { token, user } = await api.login(username, password);
+  await clearLocalData(appDb);
+  await session.signIn(token, user);
+  void requestPersistenceOnce();
+  await sync.engine.syncOnce(session.planActor!);
+  const [households, people] = await Promise.all([appDb.households.count(), appDb.people.count()]);
+  await appDb.meta.bulkPut([
+    { key: META_KEYS.dataset, value: { source: 'server', loadedAt: Date.now(), households, people } },
+    { key: META_KEYS.sentinel, value: { writtenAt: Date.now() } },
+  ]);
+  await settings.setGrid(user.gridIds[0] ?? null);
+}
+
+/** How many local changes would be lost by replacing or clearing this device's data. */
+export function pendingBeforeReplacing(): Promise<number> {
+  return appDb.outbox.count();
+}
+
+/**
+ * Signs out and removes the user's data from the device (it holds residents' personal data). The UI
+ * must have shown the unsynced count and had it confirmed; this tries one last sync first.
+ */
+export async function signOut(): Promise<void> {
+  await sync.syncNow();
+  try {
+    await api.logout();
+  } catch {
+    // Offline: the session ends on this device now; the server token expires on its own.
+  }
+  await clearLocalData(appDb);
+  await session.signOut();
+  await settings.setGrid(null);
+  await settings.setHadData(false);
+}

@@ -1,0 +1,129 @@
+import {
+  apiErrorSchema,
+  loginResponseSchema,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  pullResponseSchema,
+  pushResponseSchema,
+  type ApiErrorReason,
+  type LoginResponse,
+  type Mutation,
+  type PullResponse,
+  type PushResponse,
+} from '../../shared/protocol.ts';
+
+/** The server answered with an error (4xx/5xx): `reason` is machine-readable, `message` is for people. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly reason: ApiErrorReason | 'unknown';
+  constructor(status: number, reason: ApiErrorReason | 'unknown', message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.reason = reason;
+  }
+
+  /** Worth retrying later: the server is busy or broken, not the request. */
+  get isTransient(): boolean {
+    return this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+/** No answer at all (offline, connection reset, DNS): always retried. */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'NetworkError';
+  }
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  baseUrl?: string;
+  fetch?: FetchLike;
+  getToken: () => string | null;
+}
+
+/** Typed calls to the sync server; every response is checked against the shared schemas. */
+export class ApiClient {
+  readonly #baseUrl: string;
+  readonly #fetch: FetchLike;
+  readonly #getToken: () => string | null;
+
+  constructor(options: ApiClientOptions) {
+    this.#baseUrl = options.baseUrl ?? '';
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#getToken = options.getToken;
+  }
+
+  async #request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const token = this.#getToken();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    headers.set(PROTOCOL_HEADER, String(PROTOCOL_VERSION));
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#baseUrl}${path}`, { ...init, headers });
+    } catch (error) {
+      throw new NetworkError(error);
+    }
+    if (!response.ok) {
+      const body: unknown = await response.json().catch(() => undefined);
+      const parsed = apiErrorSchema.safeParse(body);
+      throw parsed.success
+        ? new ApiError(response.status, parsed.data.error.reason, parsed.data.error.message)
+        : new ApiError(response.status, 'unknown', `服务器错误（${response.status}）`);
+    }
+    return response;
+  }
+
+  async #json(path: string, init: RequestInit = {}): Promise<unknown> {
+    const response = await this.#request(path, init);
+    try {
+      return await response.json();
+    } catch (error) {
+      // A cut-off body is a transport failure, not a server decision: retry it.
+      throw new NetworkError(error);
+    }
+  }
+
+  async login(username: string, password: string): Promise<LoginResponse> {
+    const body = await this.#json('/api/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    return loginResponseSchema.parse(body);
+  }
+
+  async logout(): Promise<void> {
+    await this.#request('/api/logout', { method: 'POST' });
+  }
+
+  async push(clientId: string, mutations: Mutation[]): Promise<PushResponse> {
+    const body = await this.#json('/api/push', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ protocolVersion: PROTOCOL_VERSION, clientId, mutations }),
+    });
+    return pushResponseSchema.parse(body);
+  }
+
+  async pull(cursor: number, clientId: string, limit?: number): Promise<PullResponse> {
+    const query = new URLSearchParams({ cursor: String(cursor), clientId });
+    if (limit) query.set('limit', String(limit));
+    return pullResponseSchema.parse(await this.#json(`/api/pull?${query}`));
+  }
+
+  /** Content-addressed and idempotent: uploading the same photo twice is fine. */
+  async putBlob(sha256: string, blob: Blob, gridId: string | undefined): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': blob.type || 'image/jpeg' };
+    if (gridId) headers['x-lianxin-grid'] = gridId;
+    await this.#request(`/api/blobs/${sha256}`, { method: 'PUT', headers, body: blob });
+  }
+
+  async getBlob(sha256: string): Promise<Blob> {
+    return (await this.#request(`/api/blobs/${sha256}`)).blob();
+  }
+}

@@ -1,0 +1,241 @@
+import type { PlanActor } from '../../shared/domain/apply-mutation.ts';
+import type { PinyinOf } from '../../shared/domain/search-keys.ts';
+import { MAX_PUSH_MUTATIONS, type Mutation } from '../../shared/protocol.ts';
+import type { AppDB, OutboxRow } from '../db/app-db.ts';
+import { ensureClientId, META_KEYS, readMeta } from '../db/meta.ts';
+import { ApiError, NetworkError, type ApiClient } from './api-client.ts';
+import { applyPulledChanges, rebasePending, syncedTables } from './apply-changes.ts';
+
+export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
+
+export interface SyncStatus {
+  state: SyncState;
+  lastSyncAt: number | undefined;
+  lastError: string | undefined;
+  /** During a pull: changes received so far and still to come (the first pull's progress bar). */
+  pulled: number;
+  remaining: number;
+}
+
+export interface SyncEngineOptions {
+  db: AppDB;
+  api: ApiClient;
+  /** The signed-in user as a workflow actor; null when signed out (nothing syncs). */
+  actor: () => PlanActor | null;
+  pinyin: () => Promise<PinyinOf>;
+  onStatus?: (status: SyncStatus) => void;
+  now?: () => number;
+  random?: () => number;
+  /** Changes per pull page. */
+  pullLimit?: number;
+}
+
+/** Backoff after a failed round: 2 s doubling to 5 min, with full jitter so phones do not stampede. */
+export const BACKOFF_BASE_MS = 2_000;
+export const BACKOFF_MAX_MS = 5 * 60_000;
+
+export function backoffDelay(failures: number, random: () => number): number {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** Every photo id a mutation's args refer to, wherever it sits (visit, run result, problem event...). */
+export function photoIdsIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) photoIdsIn(item, found);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'photoIds' && Array.isArray(item)) for (const id of item) found.add(String(id));
+      else photoIdsIn(item, found);
+    }
+  }
+  return found;
+}
+
+function gridIdIn(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  if ('gridId' in value && typeof value.gridId === 'string') return value.gridId;
+  for (const item of Object.values(value)) {
+    const found = gridIdIn(item);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The device's half of the sync protocol (ARCHITECTURE.md): push the outbox in order, then pull what
+ * changed, one round at a time. Never Workbox's BackgroundSync queue: it drops requests the server
+ * answered with a 500; here a failed round leaves the outbox untouched and is retried with backoff.
+ */
+export class SyncEngine {
+  readonly #options: Required<Omit<SyncEngineOptions, 'onStatus'>> & Pick<SyncEngineOptions, 'onStatus'>;
+  #status: SyncStatus = {
+    state: 'idle',
+    lastSyncAt: undefined,
+    lastError: undefined,
+    pulled: 0,
+    remaining: 0,
+  };
+  #running: Promise<void> | null = null;
+  #again = false;
+  #failures = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: SyncEngineOptions) {
+    this.#options = {
+      now: () => Date.now(),
+      random: Math.random,
+      pullLimit: 2000,
+      ...options,
+    };
+  }
+
+  get status(): SyncStatus {
+    return this.#status;
+  }
+
+  #setStatus(patch: Partial<SyncStatus>) {
+    this.#status = { ...this.#status, ...patch };
+    this.#options.onStatus?.(this.#status);
+  }
+
+  /**
+   * Runs one round now (or right after the one in flight). Resolves when the round ends; failures
+   * are reported in the status and retried on a backoff timer, never thrown.
+   */
+  sync(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    clearTimeout(this.#timer);
+    this.#running = (async () => {
+      try {
+        do {
+          this.#again = false;
+          await this.#round();
+        } while (this.#again);
+      } finally {
+        this.#running = null;
+      }
+    })();
+    return this.#running;
+  }
+
+  stop() {
+    clearTimeout(this.#timer);
+  }
+
+  async #round(): Promise<void> {
+    const actor = this.#options.actor();
+    if (!actor) return;
+    this.#setStatus({ state: 'syncing', lastError: undefined });
+    try {
+      await this.syncOnce(actor);
+      this.#failures = 0;
+      const lastSyncAt = this.#options.now();
+      await this.#options.db.meta.put({ key: META_KEYS.lastSyncAt, value: lastSyncAt });
+      this.#setStatus({ state: 'idle', lastSyncAt, pulled: 0, remaining: 0 });
+    } catch (error) {
+      this.#failures++;
+      const isOffline = error instanceof NetworkError;
+      this.#setStatus({
+        state: isOffline ? 'offline' : 'error',
+        lastError: error instanceof Error ? error.message : String(error),
+      });
+      // A request the server refused for good (401 after revocation) is not retried on a timer.
+      if (isOffline || (error instanceof ApiError && error.isTransient)) {
+        this.#timer = setTimeout(() => void this.sync(), backoffDelay(this.#failures, this.#options.random));
+      }
+    }
+  }
+
+  /** One full round, throwing on the first failure (tests and the first login call this directly). */
+  async syncOnce(actor: PlanActor): Promise<void> {
+    await this.push();
+    await this.pull(actor);
+  }
+
+  /** ARCHITECTURE.md sync steps 2-3, oldest first, a page at a time, until the outbox is empty. */
+  async push(): Promise<void> {
+    const { db, api } = this.#options;
+    const clientId = await ensureClientId(db);
+    for (;;) {
+      const rows = await db.outbox.orderBy('seq').limit(MAX_PUSH_MUTATIONS).toArray();
+      if (rows.length === 0) return;
+      // Step 5: photos go up before the mutations that reference them.
+      await this.#uploadPhotos(rows);
+      const mutations: Mutation[] = rows.map((row) => ({
+        clientId: row.clientId,
+        mutationId: row.mutationId,
+        name: row.name,
+        args: row.args,
+        createdAt: row.createdAt,
+      }));
+      const response = await api.push(clientId, mutations);
+      const now = this.#options.now();
+      await db.transaction('rw', [db.outbox, db.rejections], async () => {
+        const rejected = response.results.filter((r) => r.status === 'rejected');
+        for (const result of rejected) {
+          const row = rows.find((r) => r.mutationId === result.mutationId);
+          if (!row) continue;
+          await db.rejections.add({
+            mutationId: row.mutationId,
+            name: row.name,
+            args: row.args,
+            reason: result.reason ?? 'invalid',
+            message: result.message ?? '',
+            at: now,
+          });
+        }
+        // Step 3: only what the server acknowledged; rows queued during the round trip stay.
+        await db.outbox.where('mutationId').belowOrEqual(response.lastMutationId).delete();
+      });
+      if (response.lastMutationId < rows.at(-1)!.mutationId) {
+        throw new ApiError(500, 'server-error', '服务器没有确认全部修改，稍后重试');
+      }
+    }
+  }
+
+  async #uploadPhotos(rows: OutboxRow[]): Promise<void> {
+    const { db, api } = this.#options;
+    const ids = new Set<string>();
+    const gridOf = new Map<string, string | undefined>();
+    for (const row of rows) {
+      for (const id of photoIdsIn(row.args)) {
+        ids.add(id);
+        if (!gridOf.has(id)) gridOf.set(id, gridIdIn(row.args));
+      }
+    }
+    for (const id of ids) {
+      const photo = await db.photos.get(id);
+      // A photo missing on this device (taken on another) was uploaded from there.
+      if (!photo || photo.uploadedAt) continue;
+      await api.putBlob(id, photo.blob, gridOf.get(id));
+      await db.photos.update(id, { uploadedAt: this.#options.now() });
+    }
+  }
+
+  /** ARCHITECTURE.md sync step 4: pages of changes since the cursor, applied with pending changes on top. */
+  async pull(actor: PlanActor): Promise<void> {
+    const { db, api } = this.#options;
+    const clientId = await ensureClientId(db);
+    const pinyinOf = await this.#options.pinyin();
+    let cursor = (await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0;
+    let pulled = 0;
+    for (;;) {
+      const page = await api.pull(cursor, clientId, this.#options.pullLimit);
+      await db.transaction('rw', syncedTables(db), async () => {
+        // A lost push answer is healed here: the server says what it has applied.
+        await db.outbox.where('mutationId').belowOrEqual(page.lastMutationId).delete();
+        await applyPulledChanges(db, page.changes, pinyinOf);
+        const pending = await db.outbox.orderBy('seq').toArray();
+        if (page.changes.length > 0 && pending.length > 0) await rebasePending(db, pending, actor, pinyinOf);
+        await db.meta.put({ key: META_KEYS.syncCursor, value: page.cursor });
+      });
+      cursor = page.cursor;
+      pulled += page.changes.length;
+      this.#setStatus({ pulled, remaining: page.remaining });
+      if (!page.hasMore) return;
+    }
+  }
+}
