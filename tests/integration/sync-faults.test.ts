@@ -1,0 +1,110 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordVisit } from '../../src/app/commands/round.ts';
+import { updateHousehold } from '../../src/app/commands/register.ts';
+import { META_KEYS, readMeta } from '../../src/app/db/meta.ts';
+import { createHarness, type Harness } from '../server/harness.ts';
+import { openDevice, seededRandom, type Device, type Faults } from './sync-client.ts';
+
+/** Rounds of "write offline, then sync through a bad network" per fault. */
+const LOOPS = 100;
+
+let harness: Harness;
+const devices: Device[] = [];
+
+beforeAll(async () => {
+  harness = await createHarness({ households: 200 });
+});
+
+afterEach(async () => {
+  await Promise.all(devices.splice(0).map((d) => d.close()));
+});
+
+function serverLog(clientId: string) {
+  return harness.store.db
+    .prepare(
+      'SELECT mutation_id AS mutationId, status, name FROM mutation_log WHERE client_id = ? ORDER BY rowid',
+    )
+    .all(clientId) as Array<{ mutationId: number; status: string; name: string }>;
+}
+
+async function runLoops(faults: Faults, seed: number) {
+  const device = await openDevice(harness, 'wgy01', { random: seededRandom(seed) });
+  devices.push(device);
+  await device.syncUntilSettled();
+  const households = await device.db.households.limit(5).toArray();
+  expect(households.length).toBeGreaterThan(0);
+  device.transport.faults = faults;
+
+  const visits: string[] = [];
+  const lastNotes = new Map<string, string>();
+  for (let i = 0; i < LOOPS; i++) {
+    const household = households[i % households.length]!;
+    const notes = `第${i}轮备注`;
+    await updateHousehold(device.db, household.id, { notes });
+    lastNotes.set(household.id, notes);
+    visits.push(
+      await recordVisit(device.db, {
+        householdId: household.id,
+        outcome: i % 3 === 0 ? 'nobody-home' : 'met',
+        shift: 'day',
+      }),
+    );
+    await device.syncUntilSettled();
+  }
+  device.transport.faults = { errorRate: 0, killMidPushRate: 0, dropResponseRate: 0 };
+  await device.syncUntilSettled();
+  return { device, visits, lastNotes, counts: device.transport.counts };
+}
+
+async function expectExactlyOnceInOrder(device: Device, expected: number) {
+  expect(await device.db.outbox.count()).toBe(0);
+  const clientId = await readMeta<string>(device.db, META_KEYS.clientId);
+  const log = serverLog(clientId!);
+  // Every mutation exactly once, applied in the order the device made them.
+  expect(log.map((row) => row.mutationId)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+  expect(log.every((row) => row.status === 'applied')).toBe(true);
+}
+
+async function expectServerState(device: Device, visits: string[], lastNotes: Map<string, string>) {
+  const gridId = (await device.db.households.get([...lastNotes.keys()][0]!))!.gridId;
+  const clientId = await readMeta<string>(device.db, META_KEYS.clientId);
+  expect(serverLog(clientId!).filter((row) => row.name === 'visit.record')).toHaveLength(visits.length);
+  // Each visit stored once on the server, none doubled, none lost.
+  const serverVisitIds = harness.recordsIn('visits', gridId).map((v) => v.id);
+  const mine = new Set(visits);
+  expect(serverVisitIds.filter((id) => mine.has(id)).sort()).toEqual([...visits].sort());
+  const households = harness.recordsIn('households', gridId);
+  for (const [id, notes] of lastNotes) expect(households.find((h) => h.id === id)?.notes).toBe(notes);
+}
+
+describe('sync through faults (client engine + real server handlers)', () => {
+  it('the server killed mid-push, 100+ times: every mutation lands exactly once, in order', async () => {
+    const { device, visits, lastNotes, counts } = await runLoops(
+      { errorRate: 0, killMidPushRate: 0.6, dropResponseRate: 0 },
+      101,
+    );
+    expect(counts.killedPushes).toBeGreaterThanOrEqual(100);
+    await expectExactlyOnceInOrder(device, LOOPS * 2);
+    await expectServerState(device, visits, lastNotes);
+  });
+
+  it('the response dropped after commit, 100+ times: nothing doubled, the outbox empties', async () => {
+    const { device, visits, lastNotes, counts } = await runLoops(
+      { errorRate: 0, killMidPushRate: 0, dropResponseRate: 0.6 },
+      202,
+    );
+    expect(counts.droppedResponses).toBeGreaterThanOrEqual(100);
+    await expectExactlyOnceInOrder(device, LOOPS * 2);
+    await expectServerState(device, visits, lastNotes);
+  });
+
+  it('500/503/429 on 30% of requests: every mutation lands exactly once, in order', async () => {
+    const { device, visits, lastNotes, counts } = await runLoops(
+      { errorRate: 0.3, killMidPushRate: 0, dropResponseRate: 0 },
+      303,
+    );
+    expect(counts.injectedErrors / counts.requests).toBeGreaterThan(0.2);
+    await expectExactlyOnceInOrder(device, LOOPS * 2);
+    await expectServerState(device, visits, lastNotes);
+  });
+});
