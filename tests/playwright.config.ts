@@ -1,8 +1,13 @@
 import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromiumPath, CHROMIUM_ARGS } from './support/chromium.ts';
 
 /** The built app served by the real server on a loopback port (npm run test:e2e builds first). */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 4318);
+/** A fresh database per run, seeded with a small demo town (the full town takes seconds to load). */
+const dataDir = mkdtempSync(join(tmpdir(), 'lianxin-e2e-data-'));
 
 export default defineConfig({
   testDir: './e2e',
@@ -24,7 +29,7 @@ export default defineConfig({
   webServer: {
     command: `npx tsx src/server/main.ts`,
     cwd: '..',
-    env: { PORT: String(E2E_PORT), HOST: '127.0.0.1' },
+    env: { PORT: String(E2E_PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HOUSEHOLDS: '600' },
     url: `http://127.0.0.1:${E2E_PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -285,6 +285,7 @@ export const en = {
   inboxEmpty: 'Nothing waiting',
   conflictsTitle: 'Edit conflicts',
   signInFromOnboarding: 'Sign in to the town server',
+  backToReporter: 'Back to the reporting worker {name}',
   male: 'Male',
   female: 'Female',
 } as const satisfies Record<MessageKey, string>;

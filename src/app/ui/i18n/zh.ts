@@ -282,6 +282,7 @@ export const zh = {
   inboxEmpty: '没有待办的问题',
   conflictsTitle: '修改冲突记录',
   signInFromOnboarding: '登录镇服务器（正式使用）',
+  backToReporter: '派回上报网格员 {name}',
   male: '男',
   female: '女',
 } as const;
