@@ -1,45 +1,84 @@
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_ACCOUNTS, ensureAdmin, formatAccounts, seedDemo } from './demo.ts';
+import { createServerApp } from './http/app.ts';
+import { openStore } from './store/store.ts';
+
+export { createServerApp, type ServerAppOptions } from './http/app.ts';
 
 /**
- * Serves the built PWA. The sync server (accounts, push, pull, photos) grows here; until then this
- * is the whole of it, so `npm start` gives a working offline app on one port.
+ * The PWA with an API over an empty in-memory database: for screenshots and benchmarks that only
+ * need the app shell served.
  */
 export function createApp(distDir: string) {
-  const app = new Hono();
-  app.get('/api/health', (c) => c.json({ ok: true }));
-  app.all('/api/*', (c) =>
-    c.json({ error: { reason: 'not-found', message: `没有这个接口：${c.req.path}` } }, 404),
-  );
-  // The service worker and the manifest must never be cached by HTTP, or updates stall for a day.
-  app.use('/sw.js', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-cache');
-  });
-  app.use('/assets/*', async (c, next) => {
-    await next();
-    if (c.res.ok) c.header('Cache-Control', 'public, max-age=31536000, immutable');
-  });
-  app.use('/*', serveStatic({ root: distDir }));
-  // Unknown paths get the shell; the app's hash router takes it from there.
-  app.get('*', serveStatic({ root: distDir, path: 'index.html' }));
-  return app;
+  return createServerApp({ store: openStore({ file: ':memory:' }), distDir });
 }
 
-function main() {
+function readConfig(env: NodeJS.ProcessEnv) {
+  const households = env.DEMO_HOUSEHOLDS === undefined ? undefined : Number(env.DEMO_HOUSEHOLDS);
+  if (households !== undefined && (!Number.isSafeInteger(households) || households < 0))
+    throw new Error(`DEMO_HOUSEHOLDS 必须是非负整数（收到 ${env.DEMO_HOUSEHOLDS}）`);
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isSafeInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 无效：${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    isDemo: env.DEMO !== 'off',
+    households,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+  };
+}
+
+async function main() {
   const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
   if (!existsSync(`${distDir}/index.html`)) {
     console.error('找不到 dist/index.html：请先运行 `npm run build`（`npm start` 会自动构建）。');
     process.exit(1);
   }
-  const port = Number(process.env.PORT ?? 8080);
-  const host = process.env.HOST ?? '0.0.0.0';
-  serve({ fetch: createApp(distDir).fetch, port, hostname: host }, (info) => {
+  const config = readConfig(process.env);
+  mkdirSync(config.dataDir, { recursive: true });
+  const dbFile = join(config.dataDir, 'lianxin.sqlite');
+  const store = openStore({ file: dbFile });
+  console.log(`数据库：${dbFile}`);
+
+  if (config.isDemo) {
+    const seeded = await seedDemo(store, { households: config.households });
+    if (seeded.records > 0)
+      console.log(
+        `演示数据：${seeded.households} 户、${seeded.people} 人（共 ${seeded.records} 条记录），` +
+          `生成 ${Math.round(seeded.generateMs)} ms，写入 ${Math.round(seeded.insertMs)} ms`,
+      );
+    // Printed on every start: the demo accounts are public by design (DEMO=off for real use).
+    const accounts = DEMO_ACCOUNTS.filter((a) => store.getUserByUsername(a.username) !== undefined);
+    if (accounts.length > 0) console.log(formatAccounts(accounts, seeded.password));
+  } else {
+    const password = await ensureAdmin(store);
+    if (password) console.log(`已创建管理员账号 admin，初始密码：${password}（只显示这一次）`);
+  }
+
+  const app = createServerApp({ store, distDir, trustProxy: config.trustProxy });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`网格连心 running on http://localhost:${info.port}`);
   });
+  const shutdown = () => {
+    server.close(() => {
+      // Closing checkpoints the WAL into the main file.
+      store.close();
+      process.exit(0);
+    });
+    // Open keep-alive connections would hold close() up; do not wait for them forever.
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -29,6 +29,8 @@ export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** Photos: JPEG/PNG/WebP up to this size (compressed on the device to ~300 KB). */
 export const MAX_BLOB_BYTES = 8 * 1024 * 1024;
 export const BLOB_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+/** Optional header on a photo upload: the grid the photo belongs to (scope for who may read it). */
+export const BLOB_GRID_HEADER = 'x-lianxin-grid';
 
 export const pushRequestSchema = z.object({
   protocolVersion: z.literal(PROTOCOL_VERSION, {

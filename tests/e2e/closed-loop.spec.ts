@@ -93,7 +93,9 @@ test('worker offline -> leader dispatches -> worker resolves -> leader closes th
   await leader.goto('/#/inbox');
   await leader.getByTestId('inbox-list').getByText('3栋楼道堆放杂物').click();
   await expect(leader.getByTestId('problem-photos').locator('img')).toHaveCount(1);
-  await act(leader, '派单', (form) => form.locator('select[name=department]').selectOption('reporter'));
+  await act(leader, '派单', async (form) => {
+    await form.locator('select[name=department]').selectOption('reporter');
+  });
   await expect(leader.getByTestId('problem-status')).toContainText('已派单');
   await expect(leader.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 

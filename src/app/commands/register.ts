@@ -1,3 +1,4 @@
+import { applyFieldChanges } from '../../shared/domain/changes.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { mutationArgsSchemas, type MutationArgs } from '../../shared/mutations.ts';
 import {
@@ -5,6 +6,7 @@ import {
   personSchema,
   type HouseholdChanges,
   type NewPerson,
+  type Person,
   type PersonChanges,
 } from '../../shared/schemas/index.ts';
 import type { AppDB } from '../db/app-db.ts';
@@ -17,16 +19,24 @@ function notFound(what: string): CommandError {
   return new CommandError([{ path: '', message: `${what}不存在或已被删除` }]);
 }
 
-/** Drops keys whose value is undefined, so "cleared in the form" and "not sent" mean the same. */
-function definedOnly<T extends object>(changes: T): T {
-  return Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) as T;
+/** The person form sends every field; an optional one left empty is a clear, which travels as null. */
+function personFormChanges(fields: NewPerson): PersonChanges {
+  return {
+    ...fields,
+    phone: fields.phone ?? null,
+    idNumber: fields.idNumber ?? null,
+    notes: fields.notes ?? null,
+  };
 }
 
 export async function updateHousehold(db: AppDB, id: string, changes: HouseholdChanges): Promise<void> {
   await runCommand(db, 'household.update', { id, changes }, async (args) => {
     const row = await db.households.get(args.id);
     if (!row || row.isDeleted) throw notFound('住户');
-    const merged = validate(householdSchema, { ...fromRow(row), ...args.changes, updatedAt: Date.now() });
+    const merged = validate(householdSchema, {
+      ...applyFieldChanges(fromRow(row), args.changes),
+      updatedAt: Date.now(),
+    });
     const building = merged.buildingId ? await db.buildings.get(merged.buildingId) : undefined;
     await db.households.put(toHouseholdRow(merged, building));
   });
@@ -52,12 +62,20 @@ export async function addPerson(db: AppDB, householdId: string, fields: NewPerso
   return person.id;
 }
 
-export async function updatePerson(db: AppDB, id: string, changes: PersonChanges): Promise<void> {
+/** Edits a member. Pass the whole form (`NewPerson`) or just the changed fields (null clears). */
+export async function updatePerson(db: AppDB, id: string, edit: PersonChanges | NewPerson): Promise<void> {
   const pinyinOf = await loadPinyin();
-  await runCommand(db, 'person.update', { id, changes: definedOnly(changes) }, async (args) => {
+  const changes =
+    'relation' in edit && 'birthDate' in edit && 'gender' in edit && 'name' in edit
+      ? personFormChanges(edit as NewPerson)
+      : edit;
+  await runCommand(db, 'person.update', { id, changes }, async (args) => {
     const row = await db.people.get(args.id);
     if (!row || row.isDeleted) throw notFound('人员');
-    const merged = validate(personSchema, { ...fromRow(row), ...args.changes, updatedAt: Date.now() });
+    const merged = validate(personSchema, {
+      ...applyFieldChanges(fromRow(row), args.changes),
+      updatedAt: Date.now(),
+    });
     await db.people.put(toPersonRow(merged, pinyinOf));
   });
 }

@@ -1,5 +1,6 @@
 import {
   apiErrorSchema,
+  BLOB_GRID_HEADER,
   loginResponseSchema,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
@@ -119,7 +120,7 @@ export class ApiClient {
   /** Content-addressed and idempotent: uploading the same photo twice is fine. */
   async putBlob(sha256: string, blob: Blob, gridId: string | undefined): Promise<void> {
     const headers: Record<string, string> = { 'content-type': blob.type || 'image/jpeg' };
-    if (gridId) headers['x-lianxin-grid'] = gridId;
+    if (gridId) headers[BLOB_GRID_HEADER] = gridId;
     await this.#request(`/api/blobs/${sha256}`, { method: 'PUT', headers, body: blob });
   }
 

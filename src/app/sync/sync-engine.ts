@@ -223,7 +223,15 @@ export class SyncEngine {
     let cursor = (await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0;
     let pulled = 0;
     for (;;) {
-      const page = await api.pull(cursor, clientId, this.#options.pullLimit);
+      let page;
+      try {
+        page = await api.pull(cursor, clientId, this.#options.pullLimit);
+      } catch (error) {
+        // 409: our cursor is ahead of the server (it was restored or reset): pull everything again.
+        if (!(error instanceof ApiError && error.status === 409) || cursor === 0) throw error;
+        cursor = 0;
+        continue;
+      }
       await db.transaction('rw', syncedTables(db), async () => {
         // A lost push answer is healed here: the server says what it has applied.
         await db.outbox.where('mutationId').belowOrEqual(page.lastMutationId).delete();

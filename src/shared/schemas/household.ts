@@ -30,13 +30,13 @@ export const householdSchema = baseRecordSchema
   });
 export type Household = z.infer<typeof householdSchema>;
 
-/** The fields a worker may edit on the household page. */
+/** The fields a worker may edit on the household page; `null` clears an optional field. */
 export const householdChangesSchema = z
   .object({
-    phone: phoneSchema.optional(),
-    notes: optionalText('备注', 1000),
+    phone: phoneSchema.nullable().optional(),
+    notes: optionalText('备注', 1000).nullable(),
     address: nonEmptyText('地址', 120).optional(),
-    houseNumber: optionalText('门牌号', 20),
+    houseNumber: optionalText('门牌号', 20).nullable(),
   })
   .strict();
 export type HouseholdChanges = z.infer<typeof householdChangesSchema>;

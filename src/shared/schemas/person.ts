@@ -74,6 +74,13 @@ export type Person = z.infer<typeof personSchema>;
 export const newPersonSchema = personFieldsSchema.refine(birthDateMatchesIdNumber, birthDateMismatch);
 export type NewPerson = z.infer<typeof newPersonSchema>;
 
-/** Edits from the household page: any subset of the person's fields. */
-export const personChangesSchema = personFieldsSchema.partial().strict();
+/** Edits from the household page: any subset of the person's fields; `null` clears an optional one. */
+export const personChangesSchema = personFieldsSchema
+  .partial()
+  .extend({
+    phone: phoneSchema.nullable().optional(),
+    idNumber: idNumberSchema.nullable().optional(),
+    notes: optionalText('备注', 1000).nullable(),
+  })
+  .strict();
 export type PersonChanges = z.infer<typeof personChangesSchema>;

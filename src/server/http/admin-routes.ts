@@ -1,0 +1,118 @@
+import type { Hono, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { canSeeSensitive } from '../../shared/domain/privacy.ts';
+import { CARE_TAGS, type CareTag } from '../../shared/schemas/care-tags.ts';
+import { CONFLICT_LOG_ROLES, gridFilter } from '../scope.ts';
+import type { ConflictRow, UserRole } from '../store/store.ts';
+import { ApiFailure, parseOr400, readJson, type AppEnv, type ServerDeps } from './context.ts';
+import { requireAuth } from './auth-routes.ts';
+
+function requireRole(roles: ReadonlySet<UserRole>, message: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!roles.has(c.get('user').role)) throw new ApiFailure(403, 'forbidden', message);
+    await next();
+  };
+}
+
+const ADMIN_ONLY: ReadonlySet<UserRole> = new Set<UserRole>(['admin']);
+
+const conflictQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+  before: z.coerce.number().int().positive().optional(),
+});
+
+const auditQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  action: z.string().max(40).optional(),
+});
+
+/** What a device reports when it exports (exports run on the device, often offline). */
+const auditReportSchema = z.object({
+  action: z.literal('export'),
+  detail: z
+    .object({
+      what: z.string().trim().min(1).max(60),
+      format: z.enum(['xlsx', 'csv', 'print']).optional(),
+      rows: z.number().int().nonnegative().optional(),
+      gridIds: z.array(z.string().max(64)).max(200).optional(),
+      at: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
+});
+
+const isSensitiveTag = (tag: unknown) =>
+  typeof tag === 'string' && CARE_TAGS[tag as CareTag]?.isSensitive === true;
+
+/** A center that may not read ID numbers or health tags must not read them in the conflict log either. */
+function redactConflict(conflict: ConflictRow): ConflictRow | undefined {
+  if (conflict.kind !== 'people') return conflict;
+  if (conflict.field === 'idNumber') return undefined;
+  if (conflict.field !== 'tags') return conflict;
+  const strip = (value: unknown) =>
+    Array.isArray(value) ? value.filter((tag) => !isSensitiveTag(tag)) : value;
+  return { ...conflict, overwritten: strip(conflict.overwritten), value: strip(conflict.value) };
+}
+
+export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
+  const { store } = deps;
+
+  // The leader's view of concurrent edits: the value each "last write wins" overwrote.
+  app.get(
+    '/api/conflicts',
+    requireAuth(deps),
+    requireRole(CONFLICT_LOG_ROLES, '只有网格长、指挥中心和管理员可以查看冲突记录'),
+    (c) => {
+      const query = parseOr400(conflictQuerySchema, c.req.query());
+      const user = c.get('user');
+      const names = new Map(store.listUsers().map((u) => [u.id, u.name]));
+      const rows = store.listConflicts(gridFilter(c.get('scope')), query.limit, query.before);
+      const seesSensitive = canSeeSensitive(user.role);
+      const visible = seesSensitive ? rows : rows.flatMap((r) => redactConflict(r) ?? []);
+      const sensitive = seesSensitive ? rows.filter((r) => redactConflict(r) !== r).length : 0;
+      if (sensitive > 0)
+        store.audit(deps.now(), user.id, 'read-sensitive', { kind: 'conflicts', count: sensitive });
+      return c.json({
+        conflicts: visible.map((r) => ({ ...r, userName: names.get(r.userId) ?? null })),
+        nextBefore: rows.length === query.limit ? rows.at(-1)?.id : undefined,
+      });
+    },
+  );
+
+  app.post('/api/audit', requireAuth(deps), async (c) => {
+    const report = parseOr400(auditReportSchema, await readJson(c));
+    store.audit(deps.now(), c.get('user').id, report.action, report.detail);
+    return c.json({ ok: true }, 201);
+  });
+
+  app.get('/api/admin/users', requireAuth(deps), requireRole(ADMIN_ONLY, '只有管理员可以管理账号'), (c) =>
+    c.json({
+      users: store.listUsers().map(({ passwordHash: _hash, ...user }) => user),
+    }),
+  );
+
+  app.post(
+    '/api/admin/users/:id/revoke',
+    requireAuth(deps),
+    requireRole(ADMIN_ONLY, '只有管理员可以停用账号'),
+    (c) => {
+      const id = c.req.param('id');
+      const admin = c.get('user');
+      if (id === admin.id) throw new ApiFailure(400, 'invalid-request', '不能停用自己的账号');
+      const target = store.getUser(id);
+      if (!target) throw new ApiFailure(404, 'not-found', '没有这个账号');
+      store.revokeUser(id, deps.now());
+      store.audit(deps.now(), admin.id, 'revoke-user', { userId: id, username: target.username });
+      return c.json({ ok: true });
+    },
+  );
+
+  app.get(
+    '/api/admin/audit',
+    requireAuth(deps),
+    requireRole(ADMIN_ONLY, '只有管理员可以查看审计日志'),
+    (c) => {
+      const query = parseOr400(auditQuerySchema, c.req.query());
+      return c.json({ entries: store.listAudit(query.limit, query.action) });
+    },
+  );
+}

@@ -1,0 +1,98 @@
+import type { Hono, MiddlewareHandler } from 'hono';
+import { loginRequestSchema, type LoginResponse, type User } from '../../shared/protocol.ts';
+import { bearerToken, hashPassword, hashToken, newToken, SESSION_TTL_MS, verifyPassword } from '../auth.ts';
+import { scopeFor, type Scope } from '../scope.ts';
+import type { Store, StoredUser } from '../store/store.ts';
+import { ApiFailure, clientAddress, parseOr400, readJson, type AppEnv, type ServerDeps } from './context.ts';
+
+/** Failed logins one address may make across all usernames before it waits (spraying many names). */
+const MAX_FAILURES_PER_ADDRESS = 50;
+
+/** The user as the device sees it: gridIds are every grid they cover (all of them for center and admin). */
+export function publicUser(user: StoredUser, scope: Scope, store: Store): User {
+  const gridIds = scope.gridIds === null ? store.gridTree().map((g) => g.id) : [...scope.gridIds];
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    role: user.role,
+    gridIds,
+    ...(user.departmentId ? { departmentId: user.departmentId } : {}),
+  };
+}
+
+/** Requires `Authorization: Bearer <token>` of a live session of a live account; sets user and scope. */
+export function requireAuth(deps: ServerDeps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token === undefined) throw new ApiFailure(401, 'unauthorized', '请先登录');
+    const tokenHash = hashToken(token);
+    const session = deps.store.getSession(tokenHash);
+    if (!session || session.revokedAt !== null || session.expiresAt <= deps.now())
+      throw new ApiFailure(401, 'unauthorized', '登录已失效，请重新登录');
+    const user = deps.store.getUser(session.userId);
+    if (!user || user.revokedAt !== null)
+      throw new ApiFailure(401, 'unauthorized', '账号已停用，请联系管理员');
+    c.set('user', user);
+    c.set('tokenHash', tokenHash);
+    c.set('scope', scopeFor(user, deps.store.gridTree()));
+    await next();
+  };
+}
+
+export function registerAuthRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
+  const { store, throttle } = deps;
+  // Unknown usernames still cost one hash, so response time does not reveal which accounts exist.
+  let dummyHash: Promise<string> | undefined;
+
+  app.post('/api/login', async (c) => {
+    const body = parseOr400(loginRequestSchema, await readJson(c));
+    const address = clientAddress(c, deps.trustProxy);
+    const userKey = `user:${body.username.toLowerCase()}|${address}`;
+    const addressKey = `address:${address}`;
+    const wait = Math.max(
+      throttle.retryAfter(userKey),
+      throttle.retryAfter(addressKey, MAX_FAILURES_PER_ADDRESS),
+    );
+    if (wait > 0) {
+      store.audit(deps.now(), null, 'login-throttled', { username: body.username, address });
+      const minutes = Math.ceil(wait / 60_000);
+      throw new ApiFailure(429, 'too-many-requests', `登录失败次数过多，请 ${minutes} 分钟后再试`, {
+        'Retry-After': String(Math.ceil(wait / 1000)),
+      });
+    }
+    const user = store.getUserByUsername(body.username);
+    dummyHash ??= hashPassword('not a password', deps.kdf);
+    const isValid = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
+    if (!user || !isValid) {
+      throttle.fail(userKey);
+      throttle.fail(addressKey);
+      store.audit(deps.now(), user?.id ?? null, 'login-failed', { username: body.username, address });
+      throw new ApiFailure(401, 'unauthorized', '用户名或密码错误');
+    }
+    if (user.revokedAt !== null) {
+      store.audit(deps.now(), user.id, 'login-refused', { reason: 'revoked', address });
+      throw new ApiFailure(401, 'unauthorized', '账号已停用，请联系管理员');
+    }
+    throttle.succeed(userKey);
+    const token = newToken();
+    const now = deps.now();
+    store.insertSession(hashToken(token), user.id, now, now + SESSION_TTL_MS);
+    store.audit(now, user.id, 'login', { address });
+    const response: LoginResponse = {
+      token,
+      user: publicUser(user, scopeFor(user, store.gridTree()), store),
+    };
+    return c.json(response);
+  });
+
+  app.post('/api/logout', requireAuth(deps), (c) => {
+    store.revokeSession(c.get('tokenHash'), deps.now());
+    store.audit(deps.now(), c.get('user').id, 'logout');
+    return c.json({ ok: true });
+  });
+
+  app.get('/api/me', requireAuth(deps), (c) =>
+    c.json({ user: publicUser(c.get('user'), c.get('scope'), store) }),
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * Serving a pull (ARCHITECTURE.md sync step 4): the changes after the client's cursor that the
+ * user's scope covers, oldest first, in pages; tombstones included; people redacted for roles that
+ * may not see sensitive fields, and an audit row for every page that carried them unredacted.
+ */
+import { canSeeSensitive, redactPerson } from '../shared/domain/privacy.ts';
+import type { PullResponse, RecordChange } from '../shared/protocol.ts';
+import { CARE_TAGS } from '../shared/schemas/care-tags.ts';
+import type { Person } from '../shared/schemas/person.ts';
+import { recordFilter, type Scope } from './scope.ts';
+import type { Store, StoredUser } from './store/store.ts';
+
+export interface PullInput {
+  cursor: number;
+  limit: number;
+  clientId?: string | undefined;
+}
+
+const hasSensitive = (person: Person) =>
+  person.idNumber !== undefined || person.tags.some((tag) => CARE_TAGS[tag].isSensitive);
+
+export function pullChanges(
+  store: Store,
+  user: StoredUser,
+  scope: Scope,
+  input: PullInput,
+  now: number,
+): PullResponse {
+  // One read transaction: the page, the count and the counter are one consistent snapshot.
+  return store.transaction(() => {
+    const { rows, remaining } = store.changesSince(input.cursor, input.limit, recordFilter(scope));
+    const hasMore = remaining > 0;
+    const seesSensitive = canSeeSensitive(user.role);
+    let sensitivePeople = 0;
+    const changes: RecordChange[] = rows.map((row) => {
+      const change: RecordChange = {
+        kind: row.kind,
+        id: row.id,
+        version: row.version,
+        isDeleted: row.isDeleted,
+      };
+      if (row.isDeleted) return change;
+      let data = JSON.parse(row.data) as unknown;
+      if (row.kind === 'people') {
+        const person = data as Person;
+        if (seesSensitive) sensitivePeople += hasSensitive(person) ? 1 : 0;
+        else data = redactPerson(person, user.role);
+      }
+      return { ...change, data };
+    });
+    // With nothing more in scope, jump to the newest version: the next pull skips what others wrote
+    // meanwhile outside this scope. Safe because every later write takes a higher version.
+    const lastVersion = rows.at(-1)?.version ?? input.cursor;
+    const cursor = hasMore ? lastVersion : Math.max(lastVersion, store.currentVersion(), input.cursor);
+
+    let lastMutationId = 0;
+    if (input.clientId !== undefined) {
+      const client = store.getClient(input.clientId);
+      if (!client) store.bindClient(input.clientId, user.id, now);
+      if (!client || client.userId === user.id) {
+        lastMutationId = client?.lastMutationId ?? 0;
+        // The cursor the client sends is what it already holds (used to tell real conflicts apart).
+        store.setPulledVersion(input.clientId, input.cursor);
+      }
+    }
+    if (sensitivePeople > 0)
+      store.audit(now, user.id, 'read-sensitive', {
+        kind: 'people',
+        count: sensitivePeople,
+        cursor: input.cursor,
+        clientId: input.clientId ?? null,
+      });
+    return { changes, cursor, hasMore, remaining, lastMutationId };
+  });
+}

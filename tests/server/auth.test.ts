@@ -1,0 +1,148 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { hashPassword, SESSION_TTL_MS, verifyPassword } from '../../src/server/auth.ts';
+import { loginResponseSchema } from '../../src/shared/protocol.ts';
+import { createHarness, errorOf, PASSWORD, TEST_KDF, type Harness } from './harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness({ households: 50 });
+});
+
+describe('passwords', () => {
+  it('hashes with scrypt, a fresh salt each time, and verifies only the right password', async () => {
+    const a = await hashPassword('秘密 password', TEST_KDF);
+    const b = await hashPassword('秘密 password', TEST_KDF);
+    expect(a).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('秘密 password', a)).toBe(true);
+    expect(await verifyPassword('秘密 passwore', a)).toBe(false);
+    expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
+  });
+
+  it('stores no password or token in the clear', async () => {
+    const token = await h.login('wgy01');
+    const dump = JSON.stringify([
+      h.store.db.prepare('SELECT * FROM users').all(),
+      h.store.db.prepare('SELECT * FROM sessions').all(),
+    ]);
+    expect(dump).not.toContain(PASSWORD);
+    expect(dump).not.toContain(token);
+  });
+});
+
+describe('login', () => {
+  it('answers a token and the user with the grids they cover', async () => {
+    const response = await h.call('POST', '/api/login', { body: { username: 'wgy01', password: PASSWORD } });
+    expect(response.status).toBe(200);
+    const body = loginResponseSchema.parse(await response.json());
+    expect(body.user).toMatchObject({ username: 'wgy01', role: 'worker', gridIds: [h.grid('XF-01')] });
+    const me = await h.call('GET', '/api/me', { token: body.token });
+    expect(await me.json()).toEqual({ user: body.user });
+    const audit = h.store.listAudit(10, 'login');
+    expect(audit[0]).toMatchObject({ userId: body.user.id, action: 'login' });
+  });
+
+  it('refuses a wrong password and an unknown user alike', async () => {
+    for (const body of [
+      { username: 'wgy01', password: 'wrong' },
+      { username: 'nobody', password: PASSWORD },
+    ]) {
+      const response = await h.call('POST', '/api/login', { body });
+      expect(await errorOf(response)).toEqual({
+        status: 401,
+        reason: 'unauthorized',
+        message: '用户名或密码错误',
+      });
+    }
+    expect(h.store.listAudit(10, 'login-failed')).toHaveLength(2);
+  });
+
+  it('throttles a username after 5 failures, even with the right password, until the window passes', async () => {
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await h.call('POST', '/api/login', { body: { username: 'wgy01', password: 'bad' } })).status,
+      ).toBe(401);
+    const locked = await h.call('POST', '/api/login', { body: { username: 'wgy01', password: PASSWORD } });
+    expect(await errorOf(locked)).toMatchObject({ status: 429, reason: 'too-many-requests' });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another account from the same place is not locked by these failures.
+    expect(
+      (await h.call('POST', '/api/login', { body: { username: 'wgy02', password: PASSWORD } })).status,
+    ).toBe(200);
+    h.clock.now += 15 * 60 * 1000;
+    expect(
+      (await h.call('POST', '/api/login', { body: { username: 'wgy01', password: PASSWORD } })).status,
+    ).toBe(200);
+  });
+
+  it('refuses a malformed login body with 400', async () => {
+    expect(await errorOf(await h.call('POST', '/api/login', { body: { username: '' } }))).toMatchObject({
+      status: 400,
+      reason: 'invalid-request',
+    });
+  });
+});
+
+describe('sessions', () => {
+  it('refuses requests without a token, with a malformed one, or with a token in the URL', async () => {
+    const token = await h.login('wgy01');
+    expect((await h.call('GET', '/api/me')).status).toBe(401);
+    expect((await h.call('GET', '/api/me', { headers: { authorization: 'Bearer nonsense' } })).status).toBe(
+      401,
+    );
+    expect((await h.call('GET', `/api/me?token=${token}`)).status).toBe(401);
+    expect((await h.call('GET', '/api/me', { headers: { authorization: `Basic ${token}` } })).status).toBe(
+      401,
+    );
+  });
+
+  it('refuses the token after logout, while other sessions of the user go on', async () => {
+    const phone = await h.login('wgy01');
+    const tablet = await h.login('wgy01');
+    expect((await h.call('POST', '/api/logout', { token: phone })).status).toBe(200);
+    expect(await errorOf(await h.call('GET', '/api/me', { token: phone }))).toMatchObject({
+      status: 401,
+      reason: 'unauthorized',
+    });
+    expect((await h.call('GET', '/api/me', { token: tablet })).status).toBe(200);
+  });
+
+  it('expires a session after 30 days', async () => {
+    const token = await h.login('wgy01');
+    h.clock.now += SESSION_TTL_MS + 1;
+    expect((await h.call('GET', '/api/me', { token })).status).toBe(401);
+  });
+
+  it('refuses every session of a revoked user, and the user can no longer log in', async () => {
+    const worker = await h.login('wgy01');
+    const admin = await h.login('admin');
+    const me = (await (await h.call('GET', '/api/me', { token: worker })).json()) as { user: { id: string } };
+    const revoke = await h.call('POST', `/api/admin/users/${me.user.id}/revoke`, { token: admin });
+    expect(revoke.status).toBe(200);
+    expect((await h.call('GET', '/api/me', { token: worker })).status).toBe(401);
+    expect(
+      await errorOf(await h.call('POST', '/api/login', { body: { username: 'wgy01', password: PASSWORD } })),
+    ).toEqual({
+      status: 401,
+      reason: 'unauthorized',
+      message: '账号已停用，请联系管理员',
+    });
+    expect(h.store.listAudit(5, 'revoke-user')[0]).toMatchObject({ detail: { username: 'wgy01' } });
+  });
+
+  it('lets only an admin revoke, and not their own account', async () => {
+    const leader = await h.login('wgz01');
+    const admin = await h.login('admin');
+    const users = (await (await h.call('GET', '/api/admin/users', { token: admin })).json()) as {
+      users: { id: string; username: string; passwordHash?: string }[];
+    };
+    expect(users.users.every((u) => u.passwordHash === undefined)).toBe(true);
+    const worker = users.users.find((u) => u.username === 'wgy01')!;
+    const self = users.users.find((u) => u.username === 'admin')!;
+    expect((await h.call('POST', `/api/admin/users/${worker.id}/revoke`, { token: leader })).status).toBe(
+      403,
+    );
+    expect((await h.call('POST', `/api/admin/users/${self.id}/revoke`, { token: admin })).status).toBe(400);
+    expect((await h.call('POST', '/api/admin/users/nobody/revoke', { token: admin })).status).toBe(404);
+  });
+});
