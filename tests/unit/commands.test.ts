@@ -114,3 +114,33 @@ describe('search', () => {
     expect(byAddress.households.map((h) => h.id)).toContain(household.id);
   });
 });
+
+describe('clearing a field', () => {
+  it('travels as null, so the server clears it too (JSON drops undefined)', async () => {
+    const household = firstHousehold();
+    await updateHousehold(db, household.id, { phone: null });
+    expect((await db.households.get(household.id))!.phone).toBeUndefined();
+    const [row] = await db.outbox.toArray();
+    expect(JSON.parse(JSON.stringify(row!.args))).toEqual({ id: household.id, changes: { phone: null } });
+  });
+
+  it('the person form clears only what the record had', async () => {
+    const head = headOf(firstHousehold().id);
+    const {
+      id: _id,
+      householdId: _h,
+      gridId: _g,
+      status: _s,
+      updatedAt: _u,
+      isDeleted: _d,
+      movedOutAt: _m,
+      ...form
+    } = head;
+    await updatePerson(db, head.id, { ...form, phone: undefined, notes: undefined });
+    const [row] = await db.outbox.toArray();
+    const changes = (row!.args as { changes: Record<string, unknown> }).changes;
+    expect(changes.phone).toBeNull();
+    expect('notes' in changes).toBe(head.notes !== undefined);
+    expect((await db.people.get(head.id))!.phone).toBeUndefined();
+  });
+});

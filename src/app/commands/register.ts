@@ -19,15 +19,24 @@ function notFound(what: string): CommandError {
   return new CommandError([{ path: '', message: `${what}不存在或已被删除` }]);
 }
 
-/** The person form sends every field; an optional one left empty is a clear, which travels as null. */
-function personFormChanges(fields: NewPerson): PersonChanges {
-  return {
-    ...fields,
-    phone: fields.phone ?? null,
-    idNumber: fields.idNumber ?? null,
-    notes: fields.notes ?? null,
-  };
+const CLEARABLE_PERSON_FIELDS = ['phone', 'idNumber', 'notes'] as const;
+
+/**
+ * The person form sends every field. An optional field left empty that the record had is a clear
+ * (null on the wire); one the record never had (an ID number a helper was never shown) is not sent.
+ */
+function personFormChanges(fields: NewPerson, current: Person): PersonChanges {
+  const changes: PersonChanges = { ...fields };
+  for (const key of CLEARABLE_PERSON_FIELDS) {
+    if (fields[key] !== undefined) continue;
+    if (current[key] === undefined) delete changes[key];
+    else changes[key] = null;
+  }
+  return changes;
 }
+
+const isWholeForm = (edit: PersonChanges | NewPerson): edit is NewPerson =>
+  'name' in edit && 'gender' in edit && 'relation' in edit && 'birthDate' in edit && 'tags' in edit;
 
 export async function updateHousehold(db: AppDB, id: string, changes: HouseholdChanges): Promise<void> {
   await runCommand(db, 'household.update', { id, changes }, async (args) => {
@@ -65,10 +74,9 @@ export async function addPerson(db: AppDB, householdId: string, fields: NewPerso
 /** Edits a member. Pass the whole form (`NewPerson`) or just the changed fields (null clears). */
 export async function updatePerson(db: AppDB, id: string, edit: PersonChanges | NewPerson): Promise<void> {
   const pinyinOf = await loadPinyin();
-  const changes =
-    'relation' in edit && 'birthDate' in edit && 'gender' in edit && 'name' in edit
-      ? personFormChanges(edit as NewPerson)
-      : edit;
+  const current = await db.people.get(id);
+  if (!current || current.isDeleted) throw notFound('人员');
+  const changes = isWholeForm(edit) ? personFormChanges(edit, current) : edit;
   await runCommand(db, 'person.update', { id, changes }, async (args) => {
     const row = await db.people.get(args.id);
     if (!row || row.isDeleted) throw notFound('人员');
