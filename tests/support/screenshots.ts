@@ -1,30 +1,49 @@
 /**
- * Takes the screenshots the README shows and a reviewer looks at: every register screen at 360 px,
- * in Chinese, day and night. Run: `npm run build && npx tsx tests/support/screenshots.ts`.
+ * Takes the screenshots the README shows and a reviewer looks at: every screen at 360 px, in
+ * Chinese, day and night, offline demo and signed in. Run: `npm run build && npx tsx tests/support/screenshots.ts`.
  */
 import { serve } from '@hono/node-server';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../../src/server/main.ts';
+import { seedDemo } from '../../src/server/demo.ts';
+import { createServerApp } from '../../src/server/main.ts';
+import { openStore } from '../../src/server/store/store.ts';
 import { chromiumPath, CHROMIUM_ARGS } from './chromium.ts';
 
 const outDir = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
+const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
 const port = 4399;
+const baseURL = `http://127.0.0.1:${port}`;
 
-const server = serve({ fetch: createApp(distDir).fetch, port, hostname: '127.0.0.1' });
+const store = openStore({ file: ':memory:' });
+await seedDemo(store, { households: 3000 });
+const server = serve({ fetch: createServerApp({ store, distDir }).fetch, port, hostname: '127.0.0.1' });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-const context = await browser.newContext({
-  viewport: { width: 360, height: 760 },
-  deviceScaleFactor: 2,
-  locale: 'zh-CN',
-  baseURL: `http://127.0.0.1:${port}`,
-});
-const page = await context.newPage();
-const shot = (name: string, fullPage = false) => page.screenshot({ path: `${outDir}${name}.png`, fullPage });
-const settle = (p: Page) => p.waitForTimeout(400);
+
+async function newPage(
+  b: Browser,
+): Promise<{ page: Page; shot: (name: string, fullPage?: boolean) => Promise<void> }> {
+  const context = await b.newContext({
+    viewport: { width: 360, height: 760 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+    baseURL,
+  });
+  const page = await context.newPage();
+  page.on('dialog', (d) => void d.accept());
+  return {
+    page,
+    shot: async (name, fullPage = false) => {
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: `${outDir}${name}.png`, fullPage });
+    },
+  };
+}
 
 try {
+  // The offline demo, as a worker on the first visit.
+  const { page, shot } = await newPage(browser);
   await page.goto('/?households=3000');
   await page.getByTestId('demo-small').waitFor();
   await shot('onboarding');
@@ -35,33 +54,71 @@ try {
     .getByTestId('grid-list')
     .getByRole('button', { name: /幸福社区第1网格/ })
     .click();
+  await page.getByTestId('today-progress').waitFor();
+  await page.getByRole('button', { name: '白班' }).click();
+  await shot('today');
+  await page.locator('[data-testid=due-row] .quick').first().click();
+  await shot('today-quick');
+  await page
+    .getByTestId('due-row')
+    .first()
+    .getByRole('button', { name: /无人在家/ })
+    .click();
+  await page.locator('[data-testid=due-row]:not([data-status=done]) a').nth(1).click();
+  await page.getByTestId('visit-form').waitFor();
+  await page.getByRole('button', { name: '添加需求' }).click();
+  await page.getByRole('button', { name: '就医' }).click();
+  await page.locator('input[name=need-description]').fill('需要陪同去社区医院复查');
+  await shot('visit-form', true);
+  await page.getByTestId('save-visit').click();
+  await page.getByTestId('today-progress').waitFor();
+  await page.goto('/#/grid');
   await page.getByTestId('tag-counts').waitFor();
-  await settle(page);
   await shot('home');
   await page.goto('/#/browse');
   await page.getByTestId('building-list').waitFor();
-  await settle(page);
   await shot('browse');
   await page.locator('[data-testid=building-list] .row-link').first().click();
   await page.getByTestId('household-list').first().waitFor();
-  await settle(page);
   await shot('household-list');
-  await page.locator('[data-testid=household-list] .row-link').nth(2).click();
+  await page.locator('[data-testid=household-list] .row-link').nth(1).click();
   await page.getByTestId('member-list').waitFor();
-  await settle(page);
   await shot('household', true);
-  await page.getByRole('button', { name: '添加成员' }).click();
-  await page.locator('input[name=name]').fill('李小红');
-  await page.locator('input[name=phone]').fill('1380000');
-  await page.getByTestId('person-form').getByRole('button', { name: '保存' }).click();
-  await page.getByText('电话号码格式不对').waitFor();
-  await page.getByTestId('person-form').scrollIntoViewIfNeeded();
-  await shot('person-form-error', true);
   await page.goto('/#/search');
   await page.getByTestId('search-input').fill('wj');
   await page.getByTestId('search-people').waitFor();
-  await settle(page);
   await shot('search');
+  await page.goto('/#/tonight');
+  await page.getByTestId('catch-up-list').waitFor();
+  await shot('tonight');
+  await page.locator('[data-testid=night-checks] a').first().click();
+  const items = page.getByTestId('check-items').locator(':scope > li');
+  await items.first().waitFor();
+  const count = await items.count();
+  for (let i = 0; i < count; i++)
+    await items
+      .nth(i)
+      .getByRole('button', { name: i === 1 ? '异常' : '正常', exact: true })
+      .click();
+  await items.nth(1).locator('input[name^=note]').fill('消防栓被杂物遮挡');
+  await shot('checklist', true);
+  await page.getByTestId('save-check').click();
+  await page.getByTestId('toast').waitFor();
+  await page.getByTestId('catch-up-list').waitFor();
+  await page.goto('/#/my-day');
+  await page.getByTestId('my-day').waitFor();
+  await shot('my-day');
+  await page.goto('/#/report');
+  await page.getByTestId('photo-input').setInputFiles(photo);
+  await page.getByTestId('snap-form').locator('img').waitFor();
+  await page.getByRole('button', { name: '环境卫生' }).click();
+  await shot('snap-report', true);
+  await page.getByTestId('save-problem').click();
+  await page.getByTestId('problem-status').waitFor();
+  await shot('problem', true);
+  await page.goto('/#/problems');
+  await page.getByRole('tab', { name: '全部' }).click();
+  await shot('problem-list');
   await page.goto('/#/import');
   await page
     .getByTestId('import-file')
@@ -70,13 +127,26 @@ try {
   await shot('import-report', true);
   await page.goto('/#/settings');
   await page.getByTestId('night-mode').check();
-  await settle(page);
   await shot('settings-night');
   await page.goto('/');
-  await settle(page);
-  await shot('home-night');
+  await shot('today-night');
+
+  // Signed in against the server: the leader's inbox.
+  const leader = await newPage(browser);
+  await leader.page.goto('/#/login');
+  await leader.page.locator('input[name=username]').fill('wgz01');
+  await leader.page.locator('input[name=password]').fill('lianxin2026');
+  await leader.shot('login');
+  await leader.page.getByRole('button', { name: '登录并下载名册' }).click();
+  await leader.page.getByTestId('today-progress').waitFor({ timeout: 120_000 });
+  await leader.page.goto('/#/inbox');
+  await leader.page.waitForTimeout(500);
+  await leader.shot('inbox');
+  await leader.page.goto('/#/settings');
+  await leader.shot('settings-account');
   console.log(`screenshots written to ${outDir}`);
 } finally {
   await browser.close();
   server.close();
+  store.close?.();
 }
