@@ -1,6 +1,7 @@
 import { clearLocalData } from '../db/clear.ts';
 import { appDb } from '../db/index.ts';
 import { META_KEYS } from '../db/meta.ts';
+import { listWorkGrids } from '../db/queries.ts';
 import { requestPersistenceOnce } from './storage.ts';
 import { session } from './session.svelte.ts';
 import { settings } from './settings.svelte.ts';
@@ -29,7 +30,9 @@ export async function signIn(username: string, password: string): Promise<void> 
     { key: META_KEYS.dataset, value: { source: 'server', loadedAt: Date.now(), households, people } },
     { key: META_KEYS.sentinel, value: { writtenAt: Date.now() } },
   ]);
-  await settings.setGrid(user.gridIds[0] ?? null);
+  // The first of the user's grids in code order (XF-01 before XF-07) is where the day starts.
+  const grids = await listWorkGrids(appDb);
+  await settings.setGrid(grids.find((choice) => user.gridIds.includes(choice.grid.id))?.grid.id ?? null);
 }
 
 /** How many local changes would be lost by replacing or clearing this device's data. */

@@ -2,7 +2,7 @@ import type { Table } from 'dexie';
 import { AppDB } from '../../../src/app/db/app-db.ts';
 import { LOAD_CHUNK_SIZE, storeRegister, type RegisterRows } from '../../../src/app/db/load-register.ts';
 import { META_KEYS } from '../../../src/app/db/meta.ts';
-import type { DexieVariant } from '../../bench-api.ts';
+import type { DexieVariant } from '../bench-api.ts';
 
 const DATASET = { source: 'demo', loadedAt: 0 } as const;
 
@@ -44,7 +44,11 @@ async function storeWith(db: AppDB, rows: RegisterRows, options: StoreOptions): 
 
 const DEFAULTS: StoreOptions = { write: 'bulkPut', chunkSize: LOAD_CHUNK_SIZE, inOneTransaction: false };
 
-export async function loadWithDexie(dbName: string, rows: RegisterRows, variant: DexieVariant): Promise<void> {
+export async function loadWithDexie(
+  dbName: string,
+  rows: RegisterRows,
+  variant: DexieVariant,
+): Promise<void> {
   const db = new AppDB(dbName);
   try {
     switch (variant) {

@@ -7,15 +7,26 @@ type Listener = (...args: unknown[]) => void;
 /** `once` wraps the listener; the original is kept so removeListener(original) still finds it. */
 type StoredListener = Listener & { original?: Listener };
 
-export class EventEmitter {
-  #listeners = new Map<string | symbol, StoredListener[]>();
+/**
+ * Listeners are kept outside the object and created on first use: PouchDB builds some classes with
+ * Object.create(EventEmitter.prototype) and never runs this constructor, so instance fields would
+ * be missing on those objects (and reading a private field would throw).
+ */
+const listenersByEmitter = new WeakMap<object, Map<string | symbol, StoredListener[]>>();
 
+function listenersOf(emitter: object): Map<string | symbol, StoredListener[]> {
+  let listeners = listenersByEmitter.get(emitter);
+  if (!listeners) listenersByEmitter.set(emitter, (listeners = new Map()));
+  return listeners;
+}
+
+export class EventEmitter {
   static listenerCount(emitter: EventEmitter, event: string | symbol): number {
     return emitter.listenerCount(event);
   }
 
   on(event: string | symbol, listener: Listener): this {
-    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener]);
+    listenersOf(this).set(event, [...(listenersOf(this).get(event) ?? []), listener]);
     return this;
   }
 
@@ -33,11 +44,11 @@ export class EventEmitter {
   }
 
   removeListener(event: string | symbol, listener: Listener): this {
-    const list = this.#listeners.get(event);
+    const list = listenersOf(this).get(event);
     if (!list) return this;
     const index = list.findIndex((l) => l === listener || l.original === listener);
     if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#listeners.delete(event);
+    if (list.length === 0) listenersOf(this).delete(event);
     return this;
   }
 
@@ -46,17 +57,17 @@ export class EventEmitter {
   }
 
   removeAllListeners(event?: string | symbol): this {
-    if (event === undefined) this.#listeners.clear();
-    else this.#listeners.delete(event);
+    if (event === undefined) listenersOf(this).clear();
+    else listenersOf(this).delete(event);
     return this;
   }
 
   listeners(event: string | symbol): Listener[] {
-    return (this.#listeners.get(event) ?? []).map((l) => l.original ?? l);
+    return (listenersOf(this).get(event) ?? []).map((l) => l.original ?? l);
   }
 
   listenerCount(event: string | symbol): number {
-    return this.#listeners.get(event)?.length ?? 0;
+    return listenersOf(this).get(event)?.length ?? 0;
   }
 
   /** PouchDB raises listener-count warnings through this; there is no limit to lift here. */
@@ -65,7 +76,7 @@ export class EventEmitter {
   }
 
   emit(event: string | symbol, ...args: unknown[]): boolean {
-    const list = this.#listeners.get(event);
+    const list = listenersOf(this).get(event);
     if (!list || list.length === 0) {
       // Node throws unhandled 'error' events; swallowing them would hide a failing benchmark.
       if (event === 'error') throw args[0] instanceof Error ? args[0] : new Error(String(args[0]));

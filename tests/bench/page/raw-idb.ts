@@ -1,7 +1,7 @@
 import { AppDB } from '../../../src/app/db/app-db.ts';
 import { LOAD_CHUNK_SIZE, type RegisterRows } from '../../../src/app/db/load-register.ts';
 import { META_KEYS } from '../../../src/app/db/meta.ts';
-import type { RawVariant } from '../../bench-api.ts';
+import type { RawVariant } from '../bench-api.ts';
 
 /**
  * Dexie stores `version(n)` as IndexedDB version n * 10. Using the same number lets an AppDB open a
@@ -31,7 +31,12 @@ function appStoreSpecs(): StoreSpec[] {
       autoIncrement: !!primKey.auto,
       indexes: schema.indexes.map((index) => {
         if (index.keyPath === undefined) throw new Error(`${schema.name}.${index.name}: no key path`);
-        return { name: index.name, keyPath: index.keyPath, multiEntry: !!index.multi, unique: !!index.unique };
+        return {
+          name: index.name,
+          keyPath: index.keyPath,
+          multiEntry: !!index.multi,
+          unique: !!index.unique,
+        };
       }),
     };
   });
@@ -47,7 +52,10 @@ function openWithAppSchema(dbName: string): Promise<IDBDatabase> {
           autoIncrement: spec.autoIncrement,
         });
         for (const index of spec.indexes)
-          store.createIndex(index.name, index.keyPath, { multiEntry: index.multiEntry, unique: index.unique });
+          store.createIndex(index.name, index.keyPath, {
+            multiEntry: index.multiEntry,
+            unique: index.unique,
+          });
       }
     };
     request.onsuccess = () => resolve(request.result);
