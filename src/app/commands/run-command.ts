@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../../shared/mutations.ts';
-import type { AppDB } from '../db/app-db.ts';
+import { recordTables, type AppDB } from '../db/app-db.ts';
 import { ensureClientId, takeNextMutationId } from '../db/meta.ts';
 
 export interface FieldProblem {
@@ -45,27 +45,11 @@ export async function runCommand<N extends MutationName>(
 ): Promise<void> {
   const args = validate(mutationArgsSchemas[name], rawArgs) as MutationArgs<N>;
   const clientId = await ensureClientId(db);
-  await db.transaction('rw', recordTables(db), async () => {
+  // Every record table, the outbox and the mutation counter: a command may read or write any record.
+  await db.transaction('rw', [...recordTables(db), db.outbox, db.meta], async () => {
     await apply(args);
     await appendOutbox(db, clientId, name, args);
   });
-}
-
-/** Every table a command may write or read while applying, plus the outbox and the mutation counter. */
-function recordTables(db: AppDB) {
-  return [
-    db.buildings,
-    db.households,
-    db.people,
-    db.visits,
-    db.needs,
-    db.checklistTemplates,
-    db.checklistRuns,
-    db.hazards,
-    db.problems,
-    db.outbox,
-    db.meta,
-  ];
 }
 
 /** For commands that write many mutations in one transaction (an import): call inside it. */

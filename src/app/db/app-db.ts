@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { MutationName } from '../../shared/mutations.ts';
+import { RECORD_KINDS } from '../../shared/records.ts';
 import type {
   Building,
   ChecklistRun,
@@ -109,6 +110,11 @@ export class AppDB extends Dexie {
       rejections: '++id, mutationId',
     });
   }
+}
+
+/** The Dexie table of every synced record kind (same names as on the wire), for one transaction. */
+export function recordTables(db: AppDB) {
+  return RECORD_KINDS.map((kind) => db[kind] as Table);
 }
 
 /** Tables that hold the register, in the order a full load writes them. */

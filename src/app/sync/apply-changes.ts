@@ -9,7 +9,7 @@ import type { RecordChange } from '../../shared/protocol.ts';
 import { recordSchemas, type RecordKind } from '../../shared/records.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
 import type { Building, Household, Person } from '../../shared/schemas/index.ts';
-import type { AppDB, OutboxRow } from '../db/app-db.ts';
+import { recordTables, type AppDB, type OutboxRow } from '../db/app-db.ts';
 import { toHouseholdRow, toPersonRow } from '../db/rows.ts';
 
 /** The Dexie table of each record kind: the same names on the device as on the wire. */
@@ -24,21 +24,7 @@ function tableOf(db: AppDB, kind: RecordKind) {
 
 /** Every table sync writes, for one transaction. */
 export function syncedTables(db: AppDB) {
-  return [
-    db.grids,
-    db.buildings,
-    db.enterprises,
-    db.households,
-    db.people,
-    db.visits,
-    db.needs,
-    db.checklistTemplates,
-    db.checklistRuns,
-    db.hazards,
-    db.problems,
-    db.outbox,
-    db.meta,
-  ];
+  return [...recordTables(db), db.outbox, db.meta];
 }
 
 /**
