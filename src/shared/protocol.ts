@@ -133,3 +133,19 @@ export const apiErrorSchema = z.object({
   error: z.object({ reason: z.enum(API_ERROR_REASONS), message: z.string() }),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/** GET /api/conflicts: the conflict log of the caller's grids (leader, center, admin). */
+export const conflictSchema = z.object({
+  id: z.number(),
+  kind: z.enum(RECORD_KINDS as [RecordKind, ...RecordKind[]]),
+  recordId: z.string(),
+  field: z.string(),
+  overwritten: z.unknown(),
+  value: z.unknown(),
+  userId: z.string(),
+  userName: z.string().nullable(),
+  at: z.number(),
+  gridId: z.string().nullable(),
+});
+export type Conflict = z.infer<typeof conflictSchema>;
+export const conflictsResponseSchema = z.object({ conflicts: z.array(conflictSchema) });

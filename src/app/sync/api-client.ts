@@ -1,6 +1,8 @@
 import {
   apiErrorSchema,
   BLOB_GRID_HEADER,
+  conflictsResponseSchema,
+  type Conflict,
   loginResponseSchema,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
@@ -122,6 +124,25 @@ export class ApiClient {
     const headers: Record<string, string> = { 'content-type': blob.type || 'image/jpeg' };
     if (gridId) headers[BLOB_GRID_HEADER] = gridId;
     await this.#request(`/api/blobs/${sha256}`, { method: 'PUT', headers, body: blob });
+  }
+
+  /** The conflict log of the caller's grids: who overwrote which field, and what was lost. */
+  async conflicts(): Promise<Conflict[]> {
+    return conflictsResponseSchema.parse(await this.#json('/api/conflicts')).conflicts;
+  }
+
+  /** Exports run on the device; the server's audit log still records them. */
+  async reportExport(detail: {
+    what: string;
+    format: 'xlsx' | 'csv' | 'print';
+    rows: number;
+    gridIds: string[];
+  }) {
+    await this.#request('/api/audit', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'export', detail: { ...detail, at: Date.now() } }),
+    });
   }
 
   async getBlob(sha256: string): Promise<Blob> {

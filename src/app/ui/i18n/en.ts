@@ -286,6 +286,8 @@ export const en = {
   conflictsTitle: 'Edit conflicts',
   signInFromOnboarding: 'Sign in to the town server',
   backToReporter: 'Back to the reporting worker {name}',
+  conflictsLoad: 'Show (needs network)',
+  conflictsNone: 'No conflicts',
   male: 'Male',
   female: 'Female',
 } as const satisfies Record<MessageKey, string>;

@@ -283,6 +283,8 @@ export const zh = {
   conflictsTitle: '修改冲突记录',
   signInFromOnboarding: '登录镇服务器（正式使用）',
   backToReporter: '派回上报网格员 {name}',
+  conflictsLoad: '查看（需联网）',
+  conflictsNone: '没有冲突记录',
   male: '男',
   female: '女',
 } as const;
