@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DEPARTMENTS } from '../shared/domain/departments.ts';
-import { generateDemoTown } from '../shared/domain/demo-town.ts';
+import { generateDemoTown, type DemoTownOptions } from '../shared/domain/demo-town.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { RecordKind, RecordOf } from '../shared/records.ts';
 import { DEFAULT_KDF, hashPassword, type KdfParams } from './auth.ts';
@@ -63,6 +63,8 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
 
 export interface SeedOptions {
   households?: number;
+  /** Passed to generateDemoTown (e.g. one huge grid for a benchmark); `households` above wins over its own. */
+  town?: DemoTownOptions;
   password?: string;
   kdf?: KdfParams;
   now?: number;
@@ -93,7 +95,10 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
   };
   if (store.countRecords() === 0) {
     let started = performance.now();
-    const town = generateDemoTown(options.households === undefined ? {} : { households: options.households });
+    const town = generateDemoTown({
+      ...options.town,
+      ...(options.households === undefined ? {} : { households: options.households }),
+    });
     report.generateMs = performance.now() - started;
     started = performance.now();
     // Parents before children (grids, then what lies in them), so a first pull arrives in that order too.

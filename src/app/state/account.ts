@@ -7,13 +7,6 @@ import { session } from './session.svelte.ts';
 import { settings } from './settings.svelte.ts';
 import { api, sync } from './sync.svelte.ts';
 
-/** Roles whose main screen is the problem inbox, not a grid's daily round. */
-export const INBOX_ROLES = new Set(['center', 'department', 'admin']);
-
-export function isInboxRole(): boolean {
-  return INBOX_ROLES.has(session.actor.role);
-}
-
 /**
  * Signs in and makes this device a copy of the user's scope: whatever was here before (the offline
  * demo) is replaced, then the first pull brings the user's grids with a progress bar.

@@ -8,6 +8,9 @@ interface StoredSession {
   user: User;
 }
 
+/** Roles whose main screen is the problem inbox, not a grid's daily round. */
+const INBOX_ROLES: ReadonlySet<Actor['role']> = new Set(['center', 'department', 'admin']);
+
 /** Offline demo: the device acts as a grid worker of its own. */
 const DEMO_ACTOR: Actor = { role: 'worker', name: '网格员', userId: 'demo-worker' };
 
@@ -32,6 +35,9 @@ class SessionState {
   }
   get isSignedIn(): boolean {
     return this.#session !== null;
+  }
+  get isInboxRole(): boolean {
+    return this.#session !== null && INBOX_ROLES.has(this.#session.user.role);
   }
 
   get actor(): Actor {

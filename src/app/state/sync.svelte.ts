@@ -3,6 +3,7 @@ import { loadPinyin } from '../db/pinyin.ts';
 import { ApiClient } from '../sync/api-client.ts';
 import { SyncEngine, type SyncStatus } from '../sync/sync-engine.ts';
 import { session } from './session.svelte.ts';
+import { syncStatus } from './sync-status.svelte.ts';
 
 /** While the app is open it syncs this often, besides every trigger below. */
 export const SYNC_INTERVAL_MS = 60_000;
@@ -15,26 +16,19 @@ export const api = new ApiClient({ getToken: () => session.token });
  * visible, a timer while open, the "sync now" button, and Background Sync only as a wake-up.
  */
 class SyncState {
-  #status = $state.raw<SyncStatus>({
-    state: 'idle',
-    lastSyncAt: undefined,
-    lastError: undefined,
-    pulled: 0,
-    remaining: 0,
-  });
   readonly engine = new SyncEngine({
     db: appDb,
     api,
     actor: () => session.planActor,
     pinyin: loadPinyin,
     onStatus: (status) => {
-      this.#status = status;
+      syncStatus.set(status);
       if (status.state === 'offline') void this.requestBackgroundWakeUp();
     },
   });
 
   get status(): SyncStatus {
-    return this.#status;
+    return syncStatus.status;
   }
 
   syncNow(): Promise<void> {
