@@ -34,7 +34,11 @@ export type DexieVariant =
   | 'chunk-20000'
   | 'one-transaction';
 
-/** Raw IndexedDB loads: 'auto-commit' waits for the transaction to end by itself, as Dexie does. */
+/**
+ * Raw IndexedDB loads: 'auto-commit' lets each transaction end by itself, which is in effect what
+ * Dexie does (it calls commit() only once its last request has succeeded); 'explicit-commit' calls
+ * commit() as soon as the last put is queued.
+ */
 export type RawVariant = 'auto-commit' | 'explicit-commit';
 
 export interface PouchLoadTiming {
