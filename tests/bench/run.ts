@@ -2,10 +2,13 @@ import { parseArgs } from 'node:util';
 import { runAppBench } from './app-bench.ts';
 import { elapsedSeconds, progress } from './progress.ts';
 import { attempt, hasFailures, markdownTable, writeJsonReport, type MeasuredFigure } from './report.ts';
+import { runProblemBench } from './problem-bench.ts';
+import { runRoundBench } from './round-bench.ts';
 import { POUCH_TOWN_HOUSEHOLDS, runStorageBench } from './storage-bench.ts';
+import { runSyncBench } from './sync-bench.ts';
 
 /**
- * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app]`
+ * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync]`
  * Prints one markdown table on stdout. Never judges: a missed target is a row, not an exit code; only a
  * measurement that crashed makes the exit code 1.
  */
@@ -27,17 +30,24 @@ function positiveInteger(name: string, text: string): number {
 // should stay near six minutes. More rounds narrow the noise (--investigate uses them too).
 const rounds = positiveInteger('rounds', values.rounds);
 const pouchHouseholds = positiveInteger('pouch-households', values['pouch-households']);
-if (values.only !== undefined && values.only !== 'storage' && values.only !== 'app')
-  throw new Error('--only must be storage or app');
+const GROUPS = ['storage', 'app', 'round', 'problems', 'sync'] as const;
+if (values.only !== undefined && !(GROUPS as readonly string[]).includes(values.only))
+  throw new Error(`--only must be one of ${GROUPS.join(', ')}`);
+const wants = (group: (typeof GROUPS)[number]) => values.only === undefined || values.only === group;
 
 const figures: MeasuredFigure[] = [];
-if (values.only !== 'app')
+if (wants('storage'))
   figures.push(
     ...(await attempt('Storage bench page', () =>
       runStorageBench({ rounds, pouchHouseholds, investigate: values.investigate }),
     )),
   );
-if (values.only !== 'storage') figures.push(...(await attempt('App bench', () => runAppBench({ rounds }))));
+if (wants('app')) figures.push(...(await attempt('App bench', () => runAppBench({ rounds }))));
+// The daily round, problems and sync (issues 3-5), in the same report.
+const more = { investigate: values.investigate };
+if (wants('round')) figures.push(...(await attempt('Round bench', () => runRoundBench(more))));
+if (wants('problems')) figures.push(...(await attempt('Problem bench', () => runProblemBench(more))));
+if (wants('sync')) figures.push(...(await attempt('Sync bench', () => runSyncBench(more))));
 
 console.log(markdownTable(figures));
 if (values.json) {
