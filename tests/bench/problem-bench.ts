@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { CPU_THROTTLING_RATE, throttleCpu } from './browser.ts';
-import { callMorePage, openMorePage, serveMorePage, type MorePage } from './page-more/host.ts';
+import { callMorePage, loadNote, openMorePage, serveMorePage, type MorePage } from './page-more/host.ts';
 import { progress } from './progress.ts';
 import { attempt, figure, type MeasuredFigure } from './report.ts';
 import { median, round } from './stats.ts';
@@ -42,14 +42,14 @@ async function exportFigure(site: MorePage, count: number, maxMs: number): Promi
         `dailyListToXlsx to a Blob; rows alone ${list(timing.rowsMs)} ms; ${timing.rows} rows, ` +
         `${problems.events} history events (1-6 per problem, made with applyProblemAction), 76 grids, ` +
         `Chinese descriptions; file ${kb(timing.bytes)}; selection (selectDailyProblems) made before the clock; ` +
-        `${CPU_THROTTLING_RATE}x throttling`,
+        `${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
       maxMs,
     ),
   ];
 }
 
 export interface ProblemBenchOptions {
-  /** Also split the 10,000-row export into its parts. */
+  /** Also split the 10,000-row export into its parts and time a hand-written XLSX writer (fast-xlsx.ts). */
   investigate?: boolean;
 }
 
@@ -108,7 +108,7 @@ export async function runProblemBench({ investigate = false }: ProblemBenchOptio
           `compressPhoto(blob) (compressorjs, max 1600 px, JPEG 0.8), median of ${COMPRESS_RUNS} ` +
             `(runs: ${list(timing.runsMs)} ms); input ${original.width}x${original.height} JPEG q0.92 of ` +
             `${kb(original.bytes)} drawn in the page (gradients, shapes, noise); output ${timing.width}x${timing.height}, ` +
-            `${kb(timing.bytes)}; ${CPU_THROTTLING_RATE}x throttling`,
+            `${kb(timing.bytes)}; ${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
           1000,
         ),
       ];

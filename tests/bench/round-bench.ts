@@ -4,7 +4,7 @@
  * the page before the CPU is throttled; only the measured calls run at 4x.
  */
 import { CPU_THROTTLING_RATE, throttleCpu } from './browser.ts';
-import { callMorePage, openMorePage, serveMorePage } from './page-more/host.ts';
+import { callMorePage, loadNote, openMorePage, serveMorePage } from './page-more/host.ts';
 import { progress } from './progress.ts';
 import { attempt, figure, type MeasuredFigure } from './report.ts';
 import { median, percentile, round } from './stats.ts';
@@ -74,7 +74,7 @@ export async function runRoundBench({ investigate = false }: RoundBenchOptions =
           `computeDueList over the grid in memory, p50 of ${DUE_LIST_RUNS} runs after one warm-up ` +
             `(max ${timing.runsMs.length ? ms(Math.max(...timing.runsMs)) : 'n/a'}, first call ${ms(timing.firstMs)}); ` +
             `${grid}; households by cadence ${cadences}; result ${counts}; ` +
-            `${CPU_THROTTLING_RATE}x CPU throttling, data built in the page before the clock`,
+            `${CPU_THROTTLING_RATE}x CPU throttling, data built in the page before the clock; ${loadNote()}`,
           100,
         ),
       ];
@@ -92,7 +92,7 @@ export async function runRoundBench({ investigate = false }: RoundBenchOptions =
             `in one transaction), each on another household, with two five-sees fields and a note; ` +
             `p50 ${percentile(latencies, 50).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms; ` +
             `one untimed save first; AppDB on disk holding the grid (storeRegister) and its ${setup.visits} visits; ` +
-            `${CPU_THROTTLING_RATE}x throttling`,
+            `${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
           50,
         ),
       ];
@@ -109,7 +109,7 @@ export async function runRoundBench({ investigate = false }: RoundBenchOptions =
           `context, no target: todayView(db, grid, today, DEFAULT_CADENCE_CONFIG), median of ${TODAY_VIEW_RUNS} ` +
             `(runs: ${list(timing.runsMs)} ms); reads the grid's households, people and the ` +
             `${timing.visitsRead} visits of its 400-day window from IndexedDB, then the due list; ` +
-            `${timing.entries} entries on Today; ${CPU_THROTTLING_RATE}x throttling`,
+            `${timing.entries} entries on Today; ${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
         ),
       ];
     });

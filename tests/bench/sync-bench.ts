@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +29,7 @@ import {
 import type { Household, Need, Person, Visit } from '../../src/shared/schemas/index.ts';
 import { shanghaiDay } from '../../src/shared/time.ts';
 import { CPU_THROTTLING_RATE, listenOnLoopback, makeProfileDir, removeDir, throttleCpu } from './browser.ts';
-import { buildMorePage, callMorePage, openMorePage, type MorePage } from './page-more/host.ts';
+import { buildMorePage, callMorePage, loadNote, openMorePage, type MorePage } from './page-more/host.ts';
 import { progress } from './progress.ts';
 import { attempt, figure, type MeasuredFigure } from './report.ts';
 import { percentile, round } from './stats.ts';
@@ -407,9 +406,9 @@ async function serverPushFigures(): Promise<MeasuredFigure[]> {
           `validation, authorization, planning and one SQLite transaction per mutation, as the server does; ` +
           `server threads on a CPU ${serverCpu.toFixed(2)} s = ${cpuPerMutationUs.toFixed(0)} µs per mutation ` +
           `(${(1e6 / cpuPerMutationUs).toFixed(0)}/s if the server had a core to itself and never waited), ` +
-          `main thread runnable but waiting for a CPU ${serverWaited.toFixed(2)} s (load average ${loadavg()[0]!.toFixed(1)}), ` +
+          `main thread runnable but waiting for a CPU ${serverWaited.toFixed(2)} s (${loadNote()}), ` +
           `load generator ${((ownCpu.user + ownCpu.system) / 1e6).toFixed(2)} s CPU; ${setup}; ` +
-          `a bare endpoint over the same SQLite reaches about 15,000/s here`,
+          `per the issue, a bare endpoint over the same SQLite reaches about 15,000/s on this machine`,
       },
       figure(
         'server push p99 (ms per 200-mutation request)',
@@ -475,7 +474,7 @@ async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
         `${stored.buildings} buildings, ${stored.grids} grids) in ${pull.requests} pages of up to 2,000; ` +
         `waiting for the server ${seconds(pull.waitingMs)}, the rest is the page (zod, search keys with pinyin, ` +
         `IndexedDB); signed in as ${PULL_ACCOUNT} (${signedIn.role}, grid ${gridCode}) through the app's ApiClient; ` +
-        `server in the bench process over a SQLite file; ${CPU_THROTTLING_RATE}x throttling`,
+        `server in the bench process over a SQLite file; ${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
       10,
     );
 
@@ -510,7 +509,7 @@ async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
         `updateHousehold notes, ${queued.visits} recordVisit) queued through the app's commands before the clock ` +
         `(${seconds(queued.ms)} unthrottled); ${push.requests} requests; waiting for the server ` +
         `${seconds(push.waitingMs)}; ${push.outboxLeft} rows left, ${push.rejected} rejected; same device and ` +
-        `server as the pull; ${CPU_THROTTLING_RATE}x throttling`,
+        `server as the pull; ${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
       10,
     );
     await callMorePage(page, 'dropDatabase', dbName);
@@ -605,7 +604,7 @@ async function pushTransactionPrototype(): Promise<MeasuredFigure[]> {
         '/s',
         `pushMutations called in this process on a SQLite file (no HTTP, no request parsing), ` +
           `${PUSH_MUTATIONS_PER_CLIENT} mutations of one client after a warm-up request; ${results.join('; ')}; ` +
-          `load average ${loadavg()[0]!.toFixed(1)}`,
+          loadNote(),
       ),
     ];
   } finally {
