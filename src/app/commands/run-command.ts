@@ -18,6 +18,11 @@ export class CommandError extends Error {
     this.problems = problems;
   }
 
+  /** One message per bad field, keyed by the field's own name ("changes.phone" -> "phone"; "form" for the record). */
+  fieldMessages(): Record<string, string> {
+    return Object.fromEntries(this.problems.map((p) => [p.path.split('.').at(-1) || 'form', p.message]));
+  }
+
   static fromZod(error: z.ZodError): CommandError {
     return new CommandError(
       error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
