@@ -28,7 +28,7 @@ beforeEach(async () => {
 const storedPhone = (id: string) => h.store.getRecord('households', id)?.data.phone;
 
 describe('push', () => {
-  it('applies each mutation in its own transaction and advances lastMutationId', async () => {
+  it('applies each mutation in its own savepoint and advances lastMutationId', async () => {
     const clientId = newClientId();
     const newOne = newHousehold(h.grid('XF-01'));
     const response = await h.push(
@@ -68,6 +68,31 @@ describe('push', () => {
       { mutationId: 2, status: 'applied' },
     ]);
     expect(h.store.currentVersion()).toBe(versionAfterFirst + 1);
+  });
+
+  it('rolls a whole request back when the database fails part-way, so the retry lands all of it', async () => {
+    const clientId = newClientId();
+    const batch = numbered([
+      householdUpdate(ownHousehold.id, { phone: '13911112222' }),
+      householdUpdate(ownHousehold.id, { notes: '第二条' }),
+    ]);
+    const versionBefore = h.store.currentVersion();
+    // The disk fills up on the second write of the request.
+    const writeRecord = h.store.writeRecord.bind(h.store);
+    let writes = 0;
+    h.store.writeRecord = ((...args: Parameters<typeof writeRecord>) => {
+      if (++writes === 2) throw new Error('SQLITE_FULL: database or disk is full');
+      return writeRecord(...args);
+    }) as typeof writeRecord;
+    await expect(h.push(worker, clientId, batch)).rejects.toThrow(/push: 500/);
+    expect(h.store.currentVersion()).toBe(versionBefore);
+    expect(storedPhone(ownHousehold.id)).not.toBe('13911112222');
+    expect(h.store.getClient(clientId)?.lastMutationId ?? 0).toBe(0);
+
+    const retry = await h.push(worker, clientId, batch);
+    expect(retry.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect(storedPhone(ownHousehold.id)).toBe('13911112222');
+    expect(h.store.getRecord('households', ownHousehold.id)?.data.notes).toBe('第二条');
   });
 
   it('records a mutation that can never succeed as rejected with a reason, and moves on', async () => {
