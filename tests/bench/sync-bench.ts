@@ -12,8 +12,6 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORD, seedDemo } from '../../src/server/demo.ts';
 import { createServerApp } from '../../src/server/http/app.ts';
-import { pushMutations, type PushInput } from '../../src/server/push.ts';
-import { scopeFor } from '../../src/server/scope.ts';
 import { openStore } from '../../src/server/store/store.ts';
 import { newId } from '../../src/shared/domain/ids.ts';
 import type { MutationArgs, MutationName } from '../../src/shared/mutations.ts';
@@ -63,7 +61,6 @@ export async function runSyncBench({ investigate = false }: SyncBenchOptions = {
 > {
   return [
     ...(await attempt('Server push throughput', serverPushFigures)),
-    ...(investigate ? await attempt('Investigate push transactions', pushTransactionPrototype) : []),
     ...(await attempt('Device pull and push', () => deviceFigures(investigate))),
   ];
 }
@@ -403,7 +400,7 @@ async function serverPushFigures(): Promise<MeasuredFigure[]> {
         note:
           `${met ? 'met' : 'MISSED'}: ${mutations} mutations (half household.update of notes, half visit.record ` +
           `with residents, five sees and a need every ${NEED_EVERY * 2}th) in ${seconds(wallMs)}; ${outcome}; ` +
-          `validation, authorization, planning and one SQLite transaction per mutation, as the server does; ` +
+          `validation, authorization, planning and one SQLite transaction per request and a savepoint per mutation, as the server does; ` +
           `server threads on a CPU ${serverCpu.toFixed(2)} s = ${cpuPerMutationUs.toFixed(0)} µs per mutation ` +
           `(${(1e6 / cpuPerMutationUs).toFixed(0)}/s if the server had a core to itself and never waited), ` +
           `main thread runnable but waiting for a CPU ${serverWaited.toFixed(2)} s (${loadNote()}), ` +
@@ -517,97 +514,6 @@ async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
   } finally {
     await site?.close();
     await server?.close();
-    store.close();
-    await removeDir(dataDir);
-  }
-}
-
-// ---- Prototype: one SQLite transaction per push request ----
-
-/**
- * pushMutations in this process over a SQLite file, as shipped (a transaction per mutation) and
- * wrapped in one transaction per request (better-sqlite3 then makes each mutation's transaction a
- * savepoint, so a refused mutation still rolls back alone). Same mutations as the HTTP figure, no HTTP.
- */
-async function pushTransactionPrototype(): Promise<MeasuredFigure[]> {
-  const dataDir = await makeProfileDir('push-prototype');
-  const store = openStore({ file: join(dataDir, 'lianxin.sqlite') });
-  try {
-    await seedDemo(store, { households: PUSH_TOWN_HOUSEHOLDS, kdf: { N: 2 ** 10, r: 8, p: 1 } });
-    const user = store.getUserByUsername(PUSH_ACCOUNTS[0]);
-    if (!user) throw new Error(`no ${PUSH_ACCOUNTS[0]}`);
-    const scope = scopeFor(user, store.gridTree());
-    const recordsOf = <T>(kind: string) =>
-      (
-        store.db
-          .prepare('SELECT data FROM records WHERE kind = ? AND grid_id = ?')
-          .all(kind, user.gridIds[0]) as {
-          data: string;
-        }[]
-      ).map((row) => JSON.parse(row.data) as T);
-    const households = recordsOf<Household>('households');
-    const residentsOf = new Map<string, string[]>();
-    for (const person of recordsOf<Person>('people'))
-      residentsOf.set(person.householdId, [...(residentsOf.get(person.householdId) ?? []), person.id]);
-    // Shipped, prototype, shipped again: the first run also warms the code both share up.
-    const variants = [
-      ['one transaction per mutation (as shipped)', false],
-      ['one transaction per request', true],
-      ['as shipped again', false],
-    ] as const;
-    const results: string[] = [];
-    let prototypeRate = 0;
-    for (const [label, perRequest] of variants) {
-      const clientId = newId();
-      store.bindClient(clientId, user.id, Date.now());
-      const mutations = workerMutations(
-        households,
-        residentsOf,
-        MAX_PUSH_MUTATIONS + PUSH_MUTATIONS_PER_CLIENT,
-      );
-      const createdAt = Date.now();
-      const requests: PushInput[] = [];
-      for (let first = 0; first < mutations.length; first += MAX_PUSH_MUTATIONS) {
-        const page = mutations.slice(first, first + MAX_PUSH_MUTATIONS).map((m, i): Mutation => ({
-          clientId,
-          mutationId: first + i + 1,
-          name: m.name,
-          args: m.args,
-          createdAt,
-        }));
-        requests.push({ clientId, mutations: page });
-      }
-      const push = (request: PushInput) =>
-        perRequest
-          ? store.transaction(() => pushMutations(store, user, scope, request, Date.now()))
-          : pushMutations(store, user, scope, request, Date.now());
-      push(requests[0]!);
-      const cpuBefore = process.cpuUsage();
-      const start = performance.now();
-      let applied = 0;
-      for (const request of requests.slice(1))
-        applied += push(request).results.filter((r) => r.status === 'applied').length;
-      const wallMs = performance.now() - start;
-      const cpu = process.cpuUsage(cpuBefore);
-      const perSecond = applied / (wallMs / 1000);
-      const cpuUs = (cpu.user + cpu.system) / applied;
-      progress(
-        `push prototype, ${label}: ${perSecond.toFixed(0)}/s, ${cpuUs.toFixed(0)} µs CPU per mutation`,
-      );
-      results.push(`${label}: ${perSecond.toFixed(0)}/s wall, ${cpuUs.toFixed(0)} µs CPU per mutation`);
-      if (perRequest) prototypeRate = perSecond;
-    }
-    return [
-      figure(
-        'Investigate: push in one SQLite transaction per request (mutations/s)',
-        round(prototypeRate, 0),
-        '/s',
-        `pushMutations called in this process on a SQLite file (no HTTP, no request parsing), ` +
-          `${PUSH_MUTATIONS_PER_CLIENT} mutations of one client after a warm-up request; ${results.join('; ')}; ` +
-          loadNote(),
-      ),
-    ];
-  } finally {
     store.close();
     await removeDir(dataDir);
   }
