@@ -4,30 +4,16 @@
  * loses nothing (the request is rolled back and retried whole, and a retry skips what already landed),
  * and one commit per request instead of per mutation is what lets a page of 200 land quickly.
  */
-import zhCN from "zod/v4/locales/zh-CN.js";
-import {
-  planMutation,
-  readsFor,
-  type Plan,
-  type PlanReads,
-} from "../shared/domain/apply-mutation.ts";
-import {
-  mutationArgsSchemas,
-  type MutationArgs,
-  type MutationName,
-} from "../shared/mutations.ts";
-import type {
-  Mutation,
-  MutationResult,
-  PushResponse,
-  RejectionReason,
-} from "../shared/protocol.ts";
-import { gridIdOf, type RecordKind, type RecordOf } from "../shared/records.ts";
-import { mayRead, mayWrite, type Scope } from "./scope.ts";
-import type { Store, StoredRecord, StoredUser } from "./store/store.ts";
+import zhCN from 'zod/v4/locales/zh-CN.js';
+import { planMutation, readsFor, type Plan, type PlanReads } from '../shared/domain/apply-mutation.ts';
+import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../shared/mutations.ts';
+import type { Mutation, MutationResult, PushResponse, RejectionReason } from '../shared/protocol.ts';
+import { gridIdOf, type RecordKind, type RecordOf } from '../shared/records.ts';
+import { mayRead, mayWrite, type Scope } from './scope.ts';
+import type { Store, StoredRecord, StoredUser } from './store/store.ts';
 
 const zhErrorMap = zhCN().localeError;
-const OUT_OF_SCOPE = "无权操作这条记录：不在您负责的网格或承办范围内";
+const OUT_OF_SCOPE = '无权操作这条记录：不在您负责的网格或承办范围内';
 
 /** Thrown inside a mutation's transaction to refuse it; caught by pushMutations, never escapes. */
 class Refusal extends Error {
@@ -39,24 +25,16 @@ class Refusal extends Error {
 }
 
 /** Mutations a department may send: it handles the orders it is given, and nothing else. */
-const DEPARTMENT_MUTATIONS: ReadonlySet<MutationName> = new Set<MutationName>([
-  "problem.act",
-]);
+const DEPARTMENT_MUTATIONS: ReadonlySet<MutationName> = new Set<MutationName>(['problem.act']);
 
-function parseArgs<N extends MutationName>(
-  name: N,
-  raw: unknown,
-): MutationArgs<N> {
+function parseArgs<N extends MutationName>(name: N, raw: unknown): MutationArgs<N> {
   const parsed = mutationArgsSchemas[name].safeParse(raw, {
     error: zhErrorMap,
   });
   if (parsed.success) return parsed.data as MutationArgs<N>;
   const issue = parsed.error.issues[0];
-  const path = issue?.path.map(String).join(".") ?? "";
-  throw new Refusal(
-    "invalid",
-    `${issue?.message ?? "数据不符合要求"}${path ? `（${path}）` : ""}`,
-  );
+  const path = issue?.path.map(String).join('.') ?? '';
+  throw new Refusal('invalid', `${issue?.message ?? '数据不符合要求'}${path ? `（${path}）` : ''}`);
 }
 
 /**
@@ -73,8 +51,7 @@ function scopedReads(
     const key = `${kind}/${id}`;
     if (loaded.has(key)) return loaded.get(key);
     const stored = store.getRecord(kind, id);
-    if (stored && !mayRead(scope, stored))
-      throw new Refusal("forbidden", OUT_OF_SCOPE);
+    if (stored && !mayRead(scope, stored)) throw new Refusal('forbidden', OUT_OF_SCOPE);
     if (stored) loaded.set(key, stored);
     return stored;
   };
@@ -86,12 +63,7 @@ function scopedReads(
     // A version the client had already pulled was seen before it was overwritten: no conflict.
     lastWriter(kind: RecordKind, id: string): string | undefined {
       const stored = load(kind, id);
-      if (
-        !stored ||
-        stored.writtenBy === null ||
-        stored.version <= pulledVersion
-      )
-        return undefined;
+      if (!stored || stored.writtenBy === null || stored.version <= pulledVersion) return undefined;
       return stored.writtenBy;
     },
   };
@@ -110,11 +82,7 @@ interface ApplyContext {
 function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
   const { store, user, scope, clientId, now } = ctx;
   const name = mutation.name;
-  const log = (
-    status: "applied" | "rejected",
-    reason?: RejectionReason,
-    message?: string,
-  ) => {
+  const log = (status: 'applied' | 'rejected', reason?: RejectionReason, message?: string) => {
     store.logMutation({
       clientId,
       mutationId: mutation.mutationId,
@@ -131,8 +99,8 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
     // 2.2 Re-validate the args with the shared schema: the device's check is a courtesy, this one counts.
     const args = parseArgs(name, mutation.args);
     // 2.3 The role may send this kind of mutation at all.
-    if (scope.role === "department" && !DEPARTMENT_MUTATIONS.has(name))
-      throw new Refusal("forbidden", "职能部门只能办理派给本部门的问题");
+    if (scope.role === 'department' && !DEPARTMENT_MUTATIONS.has(name))
+      throw new Refusal('forbidden', '职能部门只能办理派给本部门的问题');
     const reads = scopedReads(store, scope, ctx.pulledVersion);
     for (const ref of readsFor(name, args)) reads.get(ref.kind, ref.id);
     // 2.4 Plan with the real user as actor: the shared rules decide, not the device.
@@ -151,26 +119,18 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
       if (error instanceof Refusal) throw error;
       // A bug in a rule must not block the device's queue forever; it is logged to be fixed.
       console.error(`planMutation ${name} failed`, error);
-      throw new Refusal("invalid", "服务器无法处理此操作，已记录待查");
+      throw new Refusal('invalid', '服务器无法处理此操作，已记录待查');
     }
     if (!plan.ok) throw new Refusal(plan.reason, plan.message);
     // 2.5 Every record written stays in (or lands in) the user's scope.
     for (const write of plan.writes) {
       const before =
-        reads.loaded.get(`${write.kind}/${write.record.id}`) ??
-        store.getRecord(write.kind, write.record.id);
-      if (
-        !mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) })
-      )
-        throw new Refusal("forbidden", OUT_OF_SCOPE);
+        reads.loaded.get(`${write.kind}/${write.record.id}`) ?? store.getRecord(write.kind, write.record.id);
+      if (!mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) }))
+        throw new Refusal('forbidden', OUT_OF_SCOPE);
     }
     // 2.6 Write, log the overwritten values, acknowledge.
-    const gridOf = new Map(
-      plan.writes.map((w) => [
-        `${w.kind}/${w.record.id}`,
-        gridIdOf(w.kind, w.record),
-      ]),
-    );
+    const gridOf = new Map(plan.writes.map((w) => [`${w.kind}/${w.record.id}`, gridIdOf(w.kind, w.record)]));
     for (const conflict of plan.conflicts) {
       store.insertConflict({
         kind: conflict.kind,
@@ -179,23 +139,20 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
         overwritten: conflict.overwritten,
         value: conflict.value,
         userId: user.id,
-        overwrittenClientId:
-          reads.loaded.get(`${conflict.kind}/${conflict.id}`)?.writtenBy ??
-          null,
+        overwrittenClientId: reads.loaded.get(`${conflict.kind}/${conflict.id}`)?.writtenBy ?? null,
         at: now,
         gridId: gridOf.get(`${conflict.kind}/${conflict.id}`) ?? null,
       });
     }
-    for (const write of plan.writes)
-      store.writeRecord(write.kind, write.record, clientId, now);
-    log("applied");
-    return { mutationId: mutation.mutationId, status: "applied" };
+    for (const write of plan.writes) store.writeRecord(write.kind, write.record, clientId, now);
+    log('applied');
+    return { mutationId: mutation.mutationId, status: 'applied' };
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    log("rejected", error.reason, error.message);
+    log('rejected', error.reason, error.message);
     return {
       mutationId: mutation.mutationId,
-      status: "rejected",
+      status: 'rejected',
       reason: error.reason,
       message: error.message,
     };
@@ -227,8 +184,7 @@ export function pushMutations(
   // the client retries it.
   return store.transaction(() => {
     const client = store.getClient(input.clientId);
-    if (!client || client.userId !== user.id)
-      throw new Error("client not bound to this user");
+    if (!client || client.userId !== user.id) throw new Error('client not bound to this user');
     const ctx: ApplyContext = {
       store,
       user,
@@ -242,7 +198,7 @@ export function pushMutations(
     for (const mutation of input.mutations) {
       // 2.1
       if (mutation.mutationId <= lastMutationId) {
-        results.push({ mutationId: mutation.mutationId, status: "duplicate" });
+        results.push({ mutationId: mutation.mutationId, status: 'duplicate' });
         continue;
       }
       // A savepoint: a mutation that fails half-way leaves nothing behind it.

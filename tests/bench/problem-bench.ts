@@ -49,7 +49,7 @@ async function exportFigure(site: MorePage, count: number, maxMs: number): Promi
 }
 
 export interface ProblemBenchOptions {
-  /** Also split the 10,000-row export into its parts and time a hand-written XLSX writer (fast-xlsx.ts). */
+  /** Also split the export into its parts: making the rows, and writing the workbook. */
   investigate?: boolean;
 }
 
@@ -65,31 +65,15 @@ export async function runProblemBench({ investigate = false }: ProblemBenchOptio
           const parts = await at4x(site.page, () => callMorePage(site.page, 'investigateXlsx', 10_000));
           await callMorePage(site.page, 'prepareProblems', 1_000, EXPORT_DAY);
           const thousand = await at4x(site.page, () => callMorePage(site.page, 'investigateXlsx', 1_000));
+          const split = (what: string, p: typeof parts) =>
+            `${what}: buildDailyListRows ${p.rowsMs.toFixed(0)} ms, dailyListToXlsx ${p.writerMs.toFixed(0)} ms ` +
+            `(${kb(p.bytes)})`;
           return [
             figure(
               'Investigate: XLSX writer share of 10,000 rows (4x)',
               round(parts.writerMs, 0),
               'ms',
-              `one run: buildDailyListRows ${parts.rowsMs.toFixed(0)} ms, dailyListSheetData ` +
-                `${parts.sheetDataMs.toFixed(0)} ms, write-excel-file (XML, shared strings, styles, zip) to a Blob ` +
-                `${parts.writerMs.toFixed(0)} ms (${kb(parts.libraryBytes)})`,
-            ),
-            figure(
-              'Investigate: hand-written XLSX writer, 10,000 rows (4x)',
-              round(median(parts.prototypeMs), 0),
-              'ms',
-              `prototype (page-more/fast-xlsx.ts): the same rows, cells, styles, widths and frozen rows as ` +
-                `dailyListToXlsx, inline strings escaped only when needed, fflate zip() as write-excel-file uses; ` +
-                `median of ${parts.prototypeMs.length} (runs: ${list(parts.prototypeMs)} ms), rows not included; ` +
-                `${kb(parts.prototypeBytes)}`,
-            ),
-            figure(
-              'Investigate: hand-written XLSX writer, 1,000 rows (4x)',
-              round(median(thousand.prototypeMs), 0),
-              'ms',
-              `the same prototype on the 1,000-problem day, median of ${thousand.prototypeMs.length} ` +
-                `(runs: ${list(thousand.prototypeMs)} ms), rows not included (buildDailyListRows ${thousand.rowsMs.toFixed(0)} ms); ` +
-                `write-excel-file took ${thousand.writerMs.toFixed(0)} ms for the same rows`,
+              `one run each; ${split('10,000 rows', parts)}; ${split('1,000 rows', thousand)}`,
             ),
           ];
         })

@@ -386,7 +386,7 @@ describe('dailyListToXlsx', () => {
 
   it('freezes the rows through the header and tints the colour cells', async () => {
     const { rows, summary } = listFor(ALL);
-    // fflate is write-excel-file's own zip library: unzip to look at what Excel will see.
+    // Unzip to look at what Excel will see.
     const files = unzipSync(new Uint8Array(await (await dailyListToXlsx(rows, summary)).arrayBuffer()));
     const sheetXml = strFromU8(files['xl/worksheets/sheet1.xml']!);
     const stylesXml = strFromU8(files['xl/styles.xml']!);
@@ -396,6 +396,17 @@ describe('dailyListToXlsx', () => {
       expect(stylesXml).toContain(`rgb="FF${SEVERITIES[severity].tint}"`);
     }
     expect(sheetXml).toContain('<col ');
+  });
+
+  it('drops the control characters XML cannot hold and keeps the rest of the text', async () => {
+    const pasted: Problem = { ...yellowNew, id: newId(), description: '水管\u0000漏水\u0007 & <三楼> "急"' };
+    const selected = selectDailyProblems([pasted], DAY, null);
+    const rows = buildDailyListRows(selected, { day: DAY, gridNames: GRID_NAMES });
+    const sheet = await readSheet(
+      Buffer.from(await (await dailyListToXlsx(rows, summaryFor(selected))).arrayBuffer()),
+    );
+    const dataRow = sheet[dailyListHeaderRowCount(summaryFor(selected))];
+    expect(dataRow?.[columnIndex('问题描述')]).toBe('水管漏水 & <三楼> "急"');
   });
 
   it('writes 1,000 rows', async () => {

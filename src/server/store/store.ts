@@ -1,21 +1,11 @@
-import Database from "better-sqlite3";
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  existsSync,
-} from "node:fs";
-import { dirname, join } from "node:path";
-import type { User } from "../../shared/protocol.ts";
-import {
-  gridIdOf,
-  type RecordKind,
-  type RecordOf,
-} from "../../shared/records.ts";
-import { migrate } from "./migrations.ts";
+import Database from 'better-sqlite3';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { User } from '../../shared/protocol.ts';
+import { gridIdOf, type RecordKind, type RecordOf } from '../../shared/records.ts';
+import { migrate } from './migrations.ts';
 
-export type UserRole = User["role"];
+export type UserRole = User['role'];
 
 export interface StoredUser extends User {
   passwordHash: string;
@@ -80,12 +70,9 @@ export interface StoreOptions {
 }
 
 /** Problems only: who holds it now, as one comparable key. */
-export function assigneeKeyOf(
-  kind: RecordKind,
-  record: unknown,
-): string | null {
-  if (kind !== "problems") return null;
-  const assignee = (record as RecordOf<"problems">).assignee;
+export function assigneeKeyOf(kind: RecordKind, record: unknown): string | null {
+  if (kind !== 'problems') return null;
+  const assignee = (record as RecordOf<'problems'>).assignee;
   return assignee ? `${assignee.kind}:${assignee.id}` : null;
 }
 
@@ -95,15 +82,14 @@ const PHOTO_ID = /^[0-9a-f]{64}$/;
 export function photoIdsOf(record: unknown): string[] {
   const found = new Set<string>();
   const walk = (value: unknown, depth: number) => {
-    if (depth > 4 || typeof value !== "object" || value === null) return;
+    if (depth > 4 || typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
       for (const item of value) walk(item, depth + 1);
       return;
     }
     for (const [key, inner] of Object.entries(value)) {
-      if (key === "photoIds" && Array.isArray(inner)) {
-        for (const id of inner)
-          if (typeof id === "string" && PHOTO_ID.test(id)) found.add(id);
+      if (key === 'photoIds' && Array.isArray(inner)) {
+        for (const id of inner) if (typeof id === 'string' && PHOTO_ID.test(id)) found.add(id);
       } else walk(inner, depth + 1);
     }
   };
@@ -161,18 +147,16 @@ export class Store {
   readonly #statements = new Map<string, Database.Statement>();
 
   constructor(options: StoreOptions) {
-    const isMemory = options.file === ":memory:";
+    const isMemory = options.file === ':memory:';
     if (!isMemory) mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
-    this.db.pragma("journal_mode = WAL");
+    this.db.pragma('journal_mode = WAL');
     // WAL + NORMAL: a power cut may lose the last commits but never corrupts the file.
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
-    this.#blobDir = isMemory
-      ? null
-      : (options.blobDir ?? join(dirname(options.file), "blobs"));
+    this.#blobDir = isMemory ? null : (options.blobDir ?? join(dirname(options.file), 'blobs'));
     if (this.#blobDir) mkdirSync(this.#blobDir, { recursive: true });
   }
 
@@ -196,7 +180,7 @@ export class Store {
 
   // Users and sessions
 
-  createUser(user: Omit<StoredUser, "revokedAt">): StoredUser {
+  createUser(user: Omit<StoredUser, 'revokedAt'>): StoredUser {
     this.#sql(
       `INSERT INTO users (id, username, name, role, grid_ids, department_id, password_hash, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -214,58 +198,45 @@ export class Store {
   }
 
   getUser(id: string): StoredUser | undefined {
-    const row = this.#sql("SELECT * FROM users WHERE id = ?").get(id) as
-      UserRow | undefined;
+    const row = this.#sql('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined;
     return row ? toUser(row) : undefined;
   }
 
   getUserByUsername(username: string): StoredUser | undefined {
-    const row = this.#sql("SELECT * FROM users WHERE username = ?").get(
-      username,
-    ) as UserRow | undefined;
+    const row = this.#sql('SELECT * FROM users WHERE username = ?').get(username) as UserRow | undefined;
     return row ? toUser(row) : undefined;
   }
 
   listUsers(): StoredUser[] {
-    return (
-      this.#sql(
-        "SELECT * FROM users ORDER BY created_at, username",
-      ).all() as UserRow[]
-    ).map(toUser);
+    return (this.#sql('SELECT * FROM users ORDER BY created_at, username').all() as UserRow[]).map(toUser);
   }
 
   countUsers(): number {
-    return (this.#sql("SELECT COUNT(*) AS n FROM users").get() as { n: number })
-      .n;
+    return (this.#sql('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
   /** The account is refused from now on, and every session it holds with it. */
   revokeUser(id: string, at: number): boolean {
     return this.transaction(() => {
-      const changed = this.#sql(
-        "UPDATE users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-      ).run(at, id);
-      this.#sql(
-        "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-      ).run(at, id);
+      const changed = this.#sql('UPDATE users SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(
+        at,
+        id,
+      );
+      this.#sql('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, id);
       return changed.changes > 0;
     });
   }
 
-  insertSession(
-    tokenHash: string,
-    userId: string,
-    createdAt: number,
-    expiresAt: number,
-  ) {
-    this.#sql(
-      "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-    ).run(tokenHash, userId, createdAt, expiresAt);
+  insertSession(tokenHash: string, userId: string, createdAt: number, expiresAt: number) {
+    this.#sql('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+      tokenHash,
+      userId,
+      createdAt,
+      expiresAt,
+    );
   }
 
-  getSession(
-    tokenHash: string,
-  ):
+  getSession(tokenHash: string):
     | {
         userId: string;
         createdAt: number;
@@ -273,9 +244,7 @@ export class Store {
         revokedAt: number | null;
       }
     | undefined {
-    const row = this.#sql("SELECT * FROM sessions WHERE token_hash = ?").get(
-      tokenHash,
-    ) as
+    const row = this.#sql('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
       | {
           user_id: string;
           created_at: number;
@@ -294,23 +263,18 @@ export class Store {
   }
 
   revokeSession(tokenHash: string, at: number) {
-    this.#sql(
-      "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-    ).run(at, tokenHash);
+    this.#sql('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(
+      at,
+      tokenHash,
+    );
   }
 
   // Clients (devices)
 
-  getClient(
-    clientId: string,
-  ):
-    | { userId: string; lastMutationId: number; pulledVersion: number }
-    | undefined {
+  getClient(clientId: string): { userId: string; lastMutationId: number; pulledVersion: number } | undefined {
     const row = this.#sql(
-      "SELECT user_id, last_mutation_id, pulled_version FROM clients WHERE client_id = ?",
-    ).get(clientId) as
-      | { user_id: string; last_mutation_id: number; pulled_version: number }
-      | undefined;
+      'SELECT user_id, last_mutation_id, pulled_version FROM clients WHERE client_id = ?',
+    ).get(clientId) as { user_id: string; last_mutation_id: number; pulled_version: number } | undefined;
     return row
       ? {
           userId: row.user_id,
@@ -321,22 +285,23 @@ export class Store {
   }
 
   bindClient(clientId: string, userId: string, at: number) {
-    this.#sql(
-      "INSERT OR IGNORE INTO clients (client_id, user_id, created_at) VALUES (?, ?, ?)",
-    ).run(clientId, userId, at);
+    this.#sql('INSERT OR IGNORE INTO clients (client_id, user_id, created_at) VALUES (?, ?, ?)').run(
+      clientId,
+      userId,
+      at,
+    );
   }
 
   setLastMutationId(clientId: string, mutationId: number) {
-    this.#sql(
-      "UPDATE clients SET last_mutation_id = ? WHERE client_id = ?",
-    ).run(mutationId, clientId);
+    this.#sql('UPDATE clients SET last_mutation_id = ? WHERE client_id = ?').run(mutationId, clientId);
   }
 
   /** Only forward: a client may re-pull from an older cursor without "forgetting" what it has. */
   setPulledVersion(clientId: string, version: number) {
-    this.#sql(
-      "UPDATE clients SET pulled_version = MAX(pulled_version, ?) WHERE client_id = ?",
-    ).run(version, clientId);
+    this.#sql('UPDATE clients SET pulled_version = MAX(pulled_version, ?) WHERE client_id = ?').run(
+      version,
+      clientId,
+    );
   }
 
   logMutation(entry: {
@@ -344,7 +309,7 @@ export class Store {
     mutationId: number;
     userId: string;
     name: string;
-    status: "applied" | "rejected";
+    status: 'applied' | 'rejected';
     reason?: string | undefined;
     message?: string | undefined;
     at: number;
@@ -364,9 +329,7 @@ export class Store {
     );
   }
 
-  getMutationLog(
-    clientId: string,
-  ): {
+  getMutationLog(clientId: string): {
     mutationId: number;
     name: string;
     status: string;
@@ -374,7 +337,7 @@ export class Store {
   }[] {
     return (
       this.#sql(
-        "SELECT mutation_id, name, status, reason FROM mutation_log WHERE client_id = ? ORDER BY mutation_id",
+        'SELECT mutation_id, name, status, reason FROM mutation_log WHERE client_id = ? ORDER BY mutation_id',
       ).all(clientId) as {
         mutation_id: number;
         name: string;
@@ -391,13 +354,9 @@ export class Store {
 
   // Records
 
-  getRecord<K extends RecordKind>(
-    kind: K,
-    id: string,
-  ): StoredRecord<K> | undefined {
-    const row = this.#sql(
-      "SELECT * FROM records WHERE kind = ? AND id = ?",
-    ).get(kind, id) as RecordRow | undefined;
+  getRecord<K extends RecordKind>(kind: K, id: string): StoredRecord<K> | undefined {
+    const row = this.#sql('SELECT * FROM records WHERE kind = ? AND id = ?').get(kind, id) as
+      RecordRow | undefined;
     if (!row) return undefined;
     return {
       kind,
@@ -415,23 +374,21 @@ export class Store {
 
   currentVersion(): number {
     return (
-      this.#sql("SELECT value FROM change_counter WHERE id = 1").get() as {
+      this.#sql('SELECT value FROM change_counter WHERE id = 1').get() as {
         value: number;
       }
     ).value;
   }
 
   countRecords(): number {
-    return (
-      this.#sql("SELECT COUNT(*) AS n FROM records").get() as { n: number }
-    ).n;
+    return (this.#sql('SELECT COUNT(*) AS n FROM records').get() as { n: number }).n;
   }
 
   /** Reserves `count` versions and returns the first; call inside the transaction that uses them. */
   #takeVersions(count: number): number {
-    const row = this.#sql(
-      "UPDATE change_counter SET value = value + ? WHERE id = 1 RETURNING value",
-    ).get(count) as {
+    const row = this.#sql('UPDATE change_counter SET value = value + ? WHERE id = 1 RETURNING value').get(
+      count,
+    ) as {
       value: number;
     };
     return row.value - count + 1;
@@ -451,17 +408,14 @@ export class Store {
     const assigneeKey = assigneeKeyOf(kind, record);
     // Only problems have an assignee; other kinds skip the lookup (it is a fifth of a push's cost).
     const previous =
-      kind === "problems"
-        ? (this.#sql(
-            "SELECT assignee_id, prev_assignee_id FROM records WHERE kind = ? AND id = ?",
-          ).get(kind, record.id) as
-            | { assignee_id: string | null; prev_assignee_id: string | null }
-            | undefined)
+      kind === 'problems'
+        ? (this.#sql('SELECT assignee_id, prev_assignee_id FROM records WHERE kind = ? AND id = ?').get(
+            kind,
+            record.id,
+          ) as { assignee_id: string | null; prev_assignee_id: string | null } | undefined)
         : undefined;
     const prevAssigneeKey =
-      previous &&
-      previous.assignee_id !== assigneeKey &&
-      previous.assignee_id !== null
+      previous && previous.assignee_id !== assigneeKey && previous.assignee_id !== null
         ? previous.assignee_id
         : (previous?.prev_assignee_id ?? null);
     this.#sql(
@@ -482,20 +436,13 @@ export class Store {
       writtenBy,
       at,
     );
-    const addRef = this.#sql(
-      "INSERT OR IGNORE INTO blob_refs (sha256, kind, record_id) VALUES (?, ?, ?)",
-    );
-    for (const sha256 of photoIdsOf(record))
-      addRef.run(sha256, kind, record.id);
+    const addRef = this.#sql('INSERT OR IGNORE INTO blob_refs (sha256, kind, record_id) VALUES (?, ?, ?)');
+    for (const sha256 of photoIdsOf(record)) addRef.run(sha256, kind, record.id);
     return version;
   }
 
   /** The demo seed: many records in one transaction, versions in the order given. */
-  bulkInsert(
-    items: Iterable<{ kind: RecordKind; record: RecordOf<RecordKind> }>,
-    count: number,
-    at: number,
-  ) {
+  bulkInsert(items: Iterable<{ kind: RecordKind; record: RecordOf<RecordKind> }>, count: number, at: number) {
     this.transaction(() => {
       let version = this.#takeVersions(count);
       const insert = this.#sql(
@@ -525,11 +472,7 @@ export class Store {
   }
 
   /** One page of changes after `cursor` that pass `filter`, oldest first, plus how many remain after it. */
-  changesSince(
-    cursor: number,
-    limit: number,
-    filter: SqlFilter,
-  ): { rows: ChangeRow[]; remaining: number } {
+  changesSince(cursor: number, limit: number, filter: SqlFilter): { rows: ChangeRow[]; remaining: number } {
     const rows = this.#sql(
       `SELECT kind, id, version, is_deleted, data FROM records
        WHERE version > ? AND (${filter.sql}) ORDER BY version LIMIT ?`,
@@ -545,9 +488,10 @@ export class Store {
     const remaining =
       rows.length > limit
         ? (
-            this.#sql(
-              `SELECT COUNT(*) AS n FROM records WHERE version > ? AND (${filter.sql})`,
-            ).get(last, ...filter.params) as { n: number }
+            this.#sql(`SELECT COUNT(*) AS n FROM records WHERE version > ? AND (${filter.sql})`).get(
+              last,
+              ...filter.params,
+            ) as { n: number }
           ).n
         : 0;
     return {
@@ -564,7 +508,7 @@ export class Store {
 
   // Conflicts and audit
 
-  insertConflict(conflict: Omit<ConflictRow, "id">) {
+  insertConflict(conflict: Omit<ConflictRow, 'id'>) {
     this.#sql(
       `INSERT INTO conflicts (kind, record_id, field, overwritten, value, user_id, overwritten_client_id, at, grid_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -582,11 +526,7 @@ export class Store {
   }
 
   /** Newest first; `filter` is a condition on conflicts.grid_id (see scope.ts). */
-  listConflicts(
-    filter: SqlFilter,
-    limit: number,
-    beforeId?: number,
-  ): ConflictRow[] {
+  listConflicts(filter: SqlFilter, limit: number, beforeId?: number): ConflictRow[] {
     const rows = this.#sql(
       `SELECT * FROM conflicts WHERE (${filter.sql}) AND id < ? ORDER BY id DESC LIMIT ?`,
     ).all(...filter.params, beforeId ?? Number.MAX_SAFE_INTEGER, limit) as {
@@ -615,15 +555,13 @@ export class Store {
     }));
   }
 
-  audit(
-    at: number,
-    userId: string | null,
-    action: string,
-    detail: Record<string, unknown> = {},
-  ) {
-    this.#sql(
-      "INSERT INTO audit (at, user_id, action, detail) VALUES (?, ?, ?, ?)",
-    ).run(at, userId, action, JSON.stringify(detail));
+  audit(at: number, userId: string | null, action: string, detail: Record<string, unknown> = {}) {
+    this.#sql('INSERT INTO audit (at, user_id, action, detail) VALUES (?, ?, ?, ?)').run(
+      at,
+      userId,
+      action,
+      JSON.stringify(detail),
+    );
   }
 
   listAudit(
@@ -638,10 +576,8 @@ export class Store {
   }[] {
     const rows = (
       action === undefined
-        ? this.#sql("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit)
-        : this.#sql(
-            "SELECT * FROM audit WHERE action = ? ORDER BY id DESC LIMIT ?",
-          ).all(action, limit)
+        ? this.#sql('SELECT * FROM audit ORDER BY id DESC LIMIT ?').all(limit)
+        : this.#sql('SELECT * FROM audit WHERE action = ? ORDER BY id DESC LIMIT ?').all(action, limit)
     ) as {
       id: number;
       at: number;
@@ -661,9 +597,7 @@ export class Store {
   // Photos
 
   getBlob(sha256: string): BlobMeta | undefined {
-    const row = this.#sql("SELECT * FROM blobs WHERE sha256 = ?").get(
-      sha256,
-    ) as
+    const row = this.#sql('SELECT * FROM blobs WHERE sha256 = ?').get(sha256) as
       | {
           sha256: string;
           size: number;
@@ -701,18 +635,14 @@ export class Store {
     }
     this.transaction(() => {
       this.#sql(
-        "INSERT OR IGNORE INTO blobs (sha256, size, type, uploaded_by, grid_id, at) VALUES (?, ?, ?, ?, ?, ?)",
-      ).run(
+        'INSERT OR IGNORE INTO blobs (sha256, size, type, uploaded_by, grid_id, at) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(meta.sha256, meta.size, meta.type, meta.uploadedBy, meta.gridId, meta.at);
+      this.#sql('INSERT OR IGNORE INTO blob_uploads (sha256, user_id, grid_id, at) VALUES (?, ?, ?, ?)').run(
         meta.sha256,
-        meta.size,
-        meta.type,
         meta.uploadedBy,
         meta.gridId,
         meta.at,
       );
-      this.#sql(
-        "INSERT OR IGNORE INTO blob_uploads (sha256, user_id, grid_id, at) VALUES (?, ?, ?, ?)",
-      ).run(meta.sha256, meta.uploadedBy, meta.gridId, meta.at);
     });
     return isNew;
   }
@@ -727,12 +657,7 @@ export class Store {
    * Whether a user may fetch a photo: they uploaded it, it was uploaded for a grid they cover, or a
    * record they may read names it. `recordFilter` is the user's scope on the records table (alias r).
    */
-  mayReadBlob(
-    sha256: string,
-    userId: string,
-    gridFilter: SqlFilter,
-    recordFilter: SqlFilter,
-  ): boolean {
+  mayReadBlob(sha256: string, userId: string, gridFilter: SqlFilter, recordFilter: SqlFilter): boolean {
     const uploaded = this.#sql(
       `SELECT 1 FROM blob_uploads WHERE sha256 = ? AND (user_id = ? OR (grid_id IS NOT NULL AND (${gridFilter.sql})))`,
     ).get(sha256, userId, ...gridFilter.params);

@@ -105,15 +105,11 @@ export interface TodayViewParts {
 }
 
 export interface XlsxParts {
+  /** buildDailyListRows: the problems turned into list rows. */
   rowsMs: number;
-  /** dailyListSheetData: the cells handed to the writer. */
-  sheetDataMs: number;
-  /** write-excel-file: XML, shared strings, styles and the zip, to a Blob. */
+  /** dailyListToXlsx: the sheet XML and the zip, to a Blob. */
   writerMs: number;
-  /** The same rows through the hand-written prototype (fast-xlsx.ts), per run, and its file size. */
-  prototypeMs: number[];
-  prototypeBytes: number;
-  libraryBytes: number;
+  bytes: number;
 }
 
 export interface PullParts {

@@ -18,7 +18,7 @@ import {
   buildDailyListSummary,
   selectDailyProblems,
 } from '../../../src/app/export/daily-list.ts';
-import { dailyListSheetData, dailyListToXlsx } from '../../../src/app/export/xlsx.ts';
+import { dailyListToXlsx } from '../../../src/app/export/xlsx.ts';
 import { ApiClient, type FetchLike } from '../../../src/app/sync/api-client.ts';
 import { applyPulledChanges, syncedTables } from '../../../src/app/sync/apply-changes.ts';
 import { SyncEngine } from '../../../src/app/sync/sync-engine.ts';
@@ -38,7 +38,6 @@ import {
 } from '../../../src/shared/schemas/index.ts';
 import { addCalendarDays, shanghaiDayStart } from '../../../src/shared/time.ts';
 import type { MoreBenchApi, RoundSetup } from './api.ts';
-import { fastDailyListXlsx } from './fast-xlsx.ts';
 import { makeProblems } from './make-problems.ts';
 import { makeVisitHistory, seededRandom } from './make-visits.ts';
 
@@ -484,23 +483,8 @@ const api: MoreBenchApi = {
       daySummary,
       problems: selected,
     });
-    const sheet = await timed(() => dailyListSheetData(rows.value, summary));
     const whole = await timed(() => dailyListToXlsx(rows.value, summary));
-    const prototypeMs: number[] = [];
-    let prototypeBytes = 0;
-    for (let i = 0; i < 3; i++) {
-      const { ms, value } = await timed(() => fastDailyListXlsx(rows.value, summary));
-      prototypeMs.push(ms);
-      prototypeBytes = value.size;
-    }
-    return {
-      rowsMs: rows.ms,
-      sheetDataMs: sheet.ms,
-      writerMs: whole.ms - sheet.ms,
-      prototypeMs,
-      prototypeBytes,
-      libraryBytes: whole.value.size,
-    };
+    return { rowsMs: rows.ms, writerMs: whole.ms, bytes: whole.value.size };
   },
 
   async investigatePull(dbName) {
