@@ -89,10 +89,11 @@ export async function runProblemBench({ investigate = false }: ProblemBenchOptio
           'compress a 4000x3000 photo (4x)',
           round(median(timing.runsMs), 0),
           'ms',
-          `compressPhoto(blob) (compressorjs, max 1600 px, JPEG 0.8), median of ${COMPRESS_RUNS} ` +
+          `compressPhoto(blob) (createImageBitmap decode + resize, max 1600 px, JPEG 0.8), median of ${COMPRESS_RUNS} ` +
             `(runs: ${list(timing.runsMs)} ms); input ${original.width}x${original.height} JPEG q0.92 of ` +
             `${kb(original.bytes)} drawn in the page (gradients, shapes, noise); output ${timing.width}x${timing.height}, ` +
-            `${kb(timing.bytes)}; ${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
+            `${kb(timing.bytes)}; ${CPU_THROTTLING_RATE}x throttling (it slows the page's main thread; the decode and ` +
+            `resize run on the browser's image threads, as they would on a phone's other cores); ${loadNote()}`,
           1000,
         ),
       ];

@@ -59,6 +59,80 @@ test('snap and report offline: the photo survives a reload byte for byte; close 
   expect((await readOutbox(page)).map((row) => row.name)).toEqual(['problem.report', 'problem.act']);
 });
 
+/** An EXIF APP1 segment that says "rotate 90° clockwise to show" (orientation 6), as phones write. */
+function exifOrientation6(): Buffer {
+  const tiff = Buffer.from([
+    0x4d,
+    0x4d,
+    0x00,
+    0x2a,
+    0x00,
+    0x00,
+    0x00,
+    0x08, // big-endian TIFF header, first IFD at 8
+    0x00,
+    0x01, // one entry
+    0x01,
+    0x12,
+    0x00,
+    0x03,
+    0x00,
+    0x00,
+    0x00,
+    0x01,
+    0x00,
+    0x06,
+    0x00,
+    0x00, // Orientation = 6
+    0x00,
+    0x00,
+    0x00,
+    0x00, // no next IFD
+  ]);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(body.length + 2);
+  return Buffer.concat([Buffer.from([0xff, 0xe1]), length, body]);
+}
+
+test('a 12-megapixel camera photo is stored upright as a JPEG of at most 1600 px', async ({ page }) => {
+  await loadDemoAndPickGrid(page);
+  // A 4000x3000 landscape JPEG made by the browser itself, then tagged as shot with the phone upright.
+  const base64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(4000, 3000);
+    const context = canvas.getContext('2d')!;
+    context.fillStyle = '#3a6ea5';
+    context.fillRect(0, 0, 4000, 3000);
+    context.fillStyle = '#f5c542';
+    context.fillRect(0, 0, 4000, 300);
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
+    let binary = '';
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  });
+  const jpeg = Buffer.from(base64, 'base64');
+  const tagged = Buffer.concat([jpeg.subarray(0, 2), exifOrientation6(), jpeg.subarray(2)]);
+
+  await page.goto('/#/report');
+  await page
+    .getByTestId('photo-input')
+    .setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: tagged });
+  await expect(page.getByTestId('snap-form').locator('img')).toHaveCount(1);
+  await page.getByRole('button', { name: '基础设施' }).click();
+  await page.getByTestId('save-problem').click();
+  await expect(page.getByTestId('problem-status')).toContainText('已上报');
+
+  const stored = await page.evaluate(async () => {
+    const img = document.querySelector<HTMLImageElement>('[data-testid=problem-photos] img')!;
+    await img.decode();
+    const blob = await (await fetch(img.src)).blob();
+    return { width: img.naturalWidth, height: img.naturalHeight, type: blob.type, bytes: blob.size };
+  });
+  // Turned upright (portrait) and scaled so the long side is 1600 px.
+  expect(stored).toMatchObject({ width: 1200, height: 1600, type: 'image/jpeg' });
+  expect(stored.bytes).toBeLessThan(tagged.length);
+});
+
 test('a failed checklist item becomes a problem in one tap, and the day exports to XLSX and CSV', async ({
   page,
   context,

@@ -9,8 +9,49 @@ export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Compresses on the device (compressorjs: canvas, EXIF orientation) to a JPEG of at most 1600 px. */
+/**
+ * Compresses on the device to a JPEG of at most 1600 px on the long side. Where the browser can
+ * (Chrome, Android WebView, Safari 17+), createImageBitmap decodes and scales the photo off the main
+ * thread, so a 12-megapixel camera photo neither freezes the screen nor costs the main thread a
+ * second on a slow phone; EXIF orientation is applied by the browser. Elsewhere compressorjs does it
+ * on a canvas.
+ */
 export async function compressPhoto(file: Blob): Promise<Blob> {
+  if (typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function') {
+    try {
+      return await compressWithImageBitmap(file);
+    } catch {
+      // An old engine without resize options, or a format it cannot decode this way: the canvas path.
+    }
+  }
+  return compressWithCanvas(file);
+}
+
+async function compressWithImageBitmap(file: Blob): Promise<Blob> {
+  const original = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(original.width, original.height));
+  const width = Math.max(1, Math.round(original.width * scale));
+  const height = Math.max(1, Math.round(original.height * scale));
+  const scaled =
+    scale < 1
+      ? await createImageBitmap(original, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' })
+      : original;
+  if (scaled !== original) original.close();
+  try {
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d context');
+    // JPEG has no transparency: a screenshot or PNG gets white behind it, not black.
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, width, height);
+    context.drawImage(scaled, 0, 0);
+    return await canvas.convertToBlob({ type: 'image/jpeg', quality: PHOTO_QUALITY });
+  } finally {
+    scaled.close();
+  }
+}
+
+async function compressWithCanvas(file: Blob): Promise<Blob> {
   const { default: Compressor } = await import('compressorjs');
   return new Promise((resolve, reject) => {
     new Compressor(file, {
