@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   CADENCE_CODES,
@@ -6,6 +7,7 @@ import {
   computeDueList,
   DEFAULT_CADENCE_CONFIG,
   householdCadence,
+  lastCountedDays,
   tonightCatchUp,
   type CadenceConfig,
   type CadenceHousehold,
@@ -555,10 +557,104 @@ describe('computeDueList at town scale', () => {
     }
   });
 
+  it('gives the same list from a summary of the earlier visits and only the visits of today', () => {
+    const earlier = visits.filter((v) => v.day < today);
+    const ofToday = visits.filter((v) => v.day === today);
+    const fromSummary = computeDueList({
+      households,
+      people,
+      visits: ofToday,
+      lastCountedDays: lastCountedDays(earlier),
+      config: DEFAULT_CADENCE_CONFIG,
+      today,
+    });
+    expect(fromSummary).toEqual(list);
+  });
+
   it('agrees with tonightCatchUp', () => {
     const fromList = list.items.filter((item) => item.isOnCatchUpTonight).map((item) => item.householdId);
     const scheduled = new Set(list.items.map((item) => item.householdId));
     const fromCatchUp = tonightCatchUp({ households, visits, today }).filter((id) => scheduled.has(id));
     expect(fromList).toEqual(fromCatchUp);
+  });
+});
+
+describe('lastCountedDays (the summary the device keeps instead of re-reading a year of visits)', () => {
+  const today = '2026-03-31';
+  const days = ['2026-03-01', '2026-03-29', '2026-03-30', '2026-03-31', '2026-04-02'];
+  const outcomes = Object.keys(VISIT_OUTCOMES) as VisitOutcome[];
+  const visitArb: fc.Arbitrary<CadenceVisit> = fc
+    .record({
+      householdId: fc.constantFrom('h1', 'h2', 'h3'),
+      day: fc.constantFrom(...days),
+      hour: fc.integer({ min: 0, max: 23 }),
+      outcome: fc.constantFrom(...outcomes),
+      isDeleted: fc.boolean(),
+    })
+    .map(({ householdId, day, hour, outcome, isDeleted }) => {
+      const visitedAt = shanghaiDayStart(day) + hour * 3_600_000;
+      return { householdId, day, visitedAt, shift: shiftAt(visitedAt), outcome, isDeleted };
+    });
+  const households = ['h1', 'h2', 'h3'].map(household);
+  const people = [person('h1', ['elderly-alone']), person('h2', ['disabled']), person('h3', [])];
+
+  it('keeps the latest counted day per household, merging into what it already knew', () => {
+    const summary = lastCountedDays([
+      visit('h1', '2026-03-20T10:00:00'),
+      visit('h1', '2026-03-25T10:00:00', 'nobody-home'),
+      visit('h2', '2026-03-22T10:00:00', 'moved-away'),
+      { ...visit('h2', '2026-03-28T10:00:00'), isDeleted: true },
+    ]);
+    expect([...summary]).toEqual([
+      ['h1', '2026-03-20'],
+      ['h2', '2026-03-22'],
+    ]);
+    lastCountedDays([visit('h1', '2026-03-10T10:00:00'), visit('h2', '2026-03-30T10:00:00')], summary);
+    expect([...summary]).toEqual([
+      ['h1', '2026-03-20'],
+      ['h2', '2026-03-30'],
+    ]);
+  });
+
+  it('ignores a summarized day after today, as it ignores such a visit', () => {
+    const list = computeDueList({
+      households: [household('h1')],
+      people: [person('h1', ['elderly-alone'])],
+      visits: [],
+      lastCountedDays: new Map([['h1', '2026-04-02']]),
+      config: DEFAULT_CADENCE_CONFIG,
+      today,
+    });
+    expect(list.items[0]).toMatchObject({ lastVisitDay: null, isNeverVisited: true });
+  });
+
+  it('gives the same due list as the whole history, however the days before today are split', () => {
+    fc.assert(
+      fc.property(
+        fc.array(visitArb, { maxLength: 30 }),
+        fc.array(fc.boolean(), { maxLength: 30 }),
+        (all, split) => {
+          const whole = computeDueList({
+            households,
+            people,
+            visits: all,
+            config: DEFAULT_CADENCE_CONFIG,
+            today,
+          });
+          // Today's and later visits are always passed; each earlier visit goes to the summary or not.
+          const summarized = all.filter((v, i) => v.day < today && split[i] === true);
+          const passed = all.filter((v) => !summarized.includes(v));
+          const fromSummary = computeDueList({
+            households,
+            people,
+            visits: passed,
+            lastCountedDays: lastCountedDays(summarized),
+            config: DEFAULT_CADENCE_CONFIG,
+            today,
+          });
+          expect(fromSummary).toEqual(whole);
+        },
+      ),
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../../shared/schemas/index.ts';
 import { shanghaiDay } from '../../shared/time.ts';
 import type { AppDB } from '../db/app-db.ts';
+import { noteVisitsStored } from '../db/visit-summaries.ts';
 import { CommandError, runCommand, validate } from './run-command.ts';
 
 export interface VisitInput {
@@ -84,6 +85,7 @@ export async function recordVisit(db: AppDB, input: VisitInput): Promise<string>
     },
     async (args) => {
       await db.visits.add(args.visit);
+      await noteVisitsStored(db, [args.visit]);
       if (args.needs.length > 0) await db.needs.bulkAdd(args.needs);
     },
   );

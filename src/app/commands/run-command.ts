@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../../shared/mutations.ts';
-import { recordTables, type AppDB } from '../db/app-db.ts';
+import { writeTables, type AppDB } from '../db/app-db.ts';
 import { ensureClientId, takeNextMutationId } from '../db/meta.ts';
 
 export interface FieldProblem {
@@ -51,7 +51,7 @@ export async function runCommand<N extends MutationName>(
   const args = validate(mutationArgsSchemas[name], rawArgs) as MutationArgs<N>;
   const clientId = await ensureClientId(db);
   // Every record table, the outbox and the mutation counter: a command may read or write any record.
-  await db.transaction('rw', [...recordTables(db), db.outbox, db.meta], async () => {
+  await db.transaction('rw', writeTables(db), async () => {
     await apply(args);
     await appendOutbox(db, clientId, name, args);
   });

@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { MutationName } from '../../shared/mutations.ts';
+import { lastCountedDays } from '../../shared/domain/visit-cadence.ts';
 import { RECORD_KINDS } from '../../shared/records.ts';
 import type {
   Building,
@@ -53,6 +54,16 @@ export interface RejectionRow {
   at: number;
 }
 
+/**
+ * Derived, never synced: the last day each household had a visit that counts, kept in step with the
+ * visits table (visit-summaries.ts), so opening Today reads one row per household instead of a
+ * year of visits.
+ */
+export interface VisitSummaryRow {
+  householdId: string;
+  lastCountedDay: string;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -73,6 +84,7 @@ export class AppDB extends Dexie {
   hazards!: EntityTable<Hazard, 'id'>;
   photos!: EntityTable<PhotoRow, 'id'>;
   problems!: EntityTable<Problem, 'id'>;
+  visitSummaries!: EntityTable<VisitSummaryRow, 'householdId'>;
   outbox!: Table<OutboxRow, number>;
   rejections!: Table<RejectionRow, number>;
   meta!: EntityTable<MetaRow, 'key'>;
@@ -109,7 +121,26 @@ export class AppDB extends Dexie {
     this.version(4).stores({
       rejections: '++id, mutationId',
     });
+    // The due list: each household's last counted visit day, built once from the visits already on
+    // the device, then kept up to date by every write of a visit.
+    this.version(5)
+      .stores({ visitSummaries: 'householdId' })
+      .upgrade(async (tx) => {
+        const summary = new Map<string, string>();
+        await tx.table<Visit, string>('visits').each((visit) => void lastCountedDays([visit], summary));
+        await tx
+          .table<VisitSummaryRow, string>('visitSummaries')
+          .bulkPut([...summary].map(([householdId, lastCountedDay]) => ({ householdId, lastCountedDay })));
+      });
   }
+}
+
+/**
+ * Every table a local write may touch: the synced records, what is derived from them, the outbox
+ * and meta. Commands and sync open their transactions over these.
+ */
+export function writeTables(db: AppDB): Table[] {
+  return [...recordTables(db), db.visitSummaries, db.outbox, db.meta];
 }
 
 /** The Dexie table of every synced record kind (same names as on the wire), for one transaction. */

@@ -17,14 +17,8 @@ import {
   type Shift,
   type Visit,
 } from '../../shared/schemas/index.ts';
-import { addCalendarDays } from '../../shared/time.ts';
 import type { AppDB, HouseholdRow, PersonRow } from './app-db.ts';
-
-/**
- * How far back the due list reads visits: the longest cadence (a quarter) plus a margin, so every
- * household's last visit is seen unless it is more than a year overdue.
- */
-export const VISIT_LOOKBACK_DAYS = 400;
+import { lastCountedDaysOf } from './visit-summaries.ts';
 
 /** Walking order across a grid: estate and building, then unit, floor, room; villages by group and number. */
 export function walkingOrder(buildingsById: ReadonlyMap<string, Building>) {
@@ -61,6 +55,47 @@ function headNameOf(members: PersonRow[] | undefined): string {
   return (members.find((m) => m.relation === 'head') ?? members[0])!.name;
 }
 
+/** What computeDueList and tonightCatchUp need for a grid on a day, read from the device. */
+export interface DueListReads {
+  /** Live households in walking order. */
+  households: HouseholdRow[];
+  people: PersonRow[];
+  buildings: Building[];
+  /** Today's visits, plus the whole history of any household whose summary lies after today. */
+  visits: Visit[];
+  /** Last counted visit day per household, from visitSummaries (visits before today). */
+  lastCountedDays: Map<string, string>;
+}
+
+/**
+ * One read of the grid for the due list: the register, each household's visit summary and today's
+ * visits, never the year of history behind them (150,000 visits in a busy grid).
+ */
+export async function readDueListInputs(db: AppDB, gridId: string, today: string): Promise<DueListReads> {
+  const [households, people, buildings, visitsOfToday] = await Promise.all([
+    db.households.where('gridId').equals(gridId).toArray(),
+    db.people.where('gridId').equals(gridId).toArray(),
+    db.buildings.where('gridId').equals(gridId).toArray(),
+    db.visits.where('[gridId+day]').equals([gridId, today]).toArray(),
+  ]);
+  const live = households.filter((h) => !h.isDeleted);
+  live.sort(walkingOrder(new Map(buildings.map((b) => [b.id, b]))));
+  const lastCountedDays = await lastCountedDaysOf(
+    db,
+    live.map((h) => h.id),
+  );
+  // A summary after today (a visit from a clock set ahead, or looking at a past day) hides the days
+  // before it: those few households are read in full.
+  const visits = visitsOfToday;
+  for (const [householdId, day] of lastCountedDays) {
+    if (day <= today) continue;
+    lastCountedDays.delete(householdId);
+    const history = await db.visits.where('householdId').equals(householdId).toArray();
+    visits.push(...history.filter((visit) => visit.day !== today));
+  }
+  return { households: live, people, buildings, visits, lastCountedDays };
+}
+
 /** Everything the Today screen shows, from one read of the grid. */
 export async function todayView(
   db: AppDB,
@@ -68,19 +103,12 @@ export async function todayView(
   today: string,
   config: CadenceConfig,
 ): Promise<TodayView> {
-  const [households, people, visits, buildings, openNeeds] = await Promise.all([
-    db.households.where('gridId').equals(gridId).toArray(),
-    db.people.where('gridId').equals(gridId).toArray(),
-    db.visits
-      .where('[gridId+day]')
-      .between([gridId, addCalendarDays(today, -VISIT_LOOKBACK_DAYS)], [gridId, addCalendarDays(today, 1)])
-      .toArray(),
-    db.buildings.where('gridId').equals(gridId).toArray(),
+  const [reads, openNeeds] = await Promise.all([
+    readDueListInputs(db, gridId, today),
     countOpenNeeds(db, gridId),
   ]);
-  const live = households.filter((h) => !h.isDeleted);
-  live.sort(walkingOrder(new Map(buildings.map((b) => [b.id, b]))));
-  const dueList = computeDueList({ households: live, people, visits, config, today });
+  const { households: live, people, visits, lastCountedDays } = reads;
+  const dueList = computeDueList({ households: live, people, visits, lastCountedDays, config, today });
 
   const householdsById = new Map(live.map((h) => [h.id, h]));
   const membersByHousehold = new Map<string, PersonRow[]>();

@@ -8,8 +8,9 @@ import { mutationArgsSchemas, type MutationName } from '../../shared/mutations.t
 import type { RecordChange } from '../../shared/protocol.ts';
 import { recordSchemas, type RecordKind } from '../../shared/records.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
-import type { Building, Household, Person } from '../../shared/schemas/index.ts';
-import { recordTables, type AppDB, type OutboxRow } from '../db/app-db.ts';
+import type { Building, Household, Person, Visit } from '../../shared/schemas/index.ts';
+import type { AppDB, OutboxRow } from '../db/app-db.ts';
+import { noteVisitsRemoved, noteVisitsStored } from '../db/visit-summaries.ts';
 import { toHouseholdRow, toPersonRow } from '../db/rows.ts';
 
 /** The Dexie table of each record kind: the same names on the device as on the wire. */
@@ -20,11 +21,6 @@ function tableOf(db: AppDB, kind: RecordKind) {
     bulkPut(rows: readonly unknown[]): Promise<unknown>;
     bulkDelete(ids: readonly string[]): Promise<unknown>;
   };
-}
-
-/** Every table sync writes, for one transaction. */
-export function syncedTables(db: AppDB) {
-  return [...recordTables(db), db.outbox, db.meta];
 }
 
 /**
@@ -54,7 +50,7 @@ async function toRows(
 /**
  * Applies one pulled page (ARCHITECTURE.md sync step 4): records are written as the server sent them
  * (validated with the shared schemas; a record that does not parse is skipped, never half-stored),
- * tombstones remove the local row. Must run inside a transaction over syncedTables.
+ * tombstones remove the local row. Must run inside a transaction over writeTables.
  */
 export async function applyPulledChanges(
   db: AppDB,
@@ -83,7 +79,15 @@ export async function applyPulledChanges(
     const { puts, deletes } = byKind.get(kind)!;
     const table = tableOf(db, kind);
     if (puts.length > 0) await table.bulkPut(await toRows(db, kind, puts, pinyinOf, buildings));
-    if (deletes.length > 0) await table.bulkDelete(deletes);
+    if (kind === 'visits') await noteVisitsStored(db, puts as Visit[]);
+    if (deletes.length === 0) continue;
+    const removedVisits = kind === 'visits' ? await db.visits.bulkGet(deletes) : [];
+    await table.bulkDelete(deletes);
+    if (kind === 'visits')
+      await noteVisitsRemoved(
+        db,
+        removedVisits.flatMap((visit) => (visit ? [visit.householdId] : [])),
+      );
   }
 }
 
@@ -91,13 +95,14 @@ async function writeRecords(db: AppDB, writes: RecordWrite[], pinyinOf: PinyinOf
   for (const write of writes) {
     const [row] = await toRows(db, write.kind, [write.record], pinyinOf, new Map());
     await tableOf(db, write.kind).put(row);
+    if (write.kind === 'visits') await noteVisitsStored(db, [write.record as Visit]);
   }
 }
 
 /**
  * Keeps local pending changes on top of what was pulled (ARCHITECTURE.md sync step 4): each queued
  * mutation is planned again, with the same shared rules the server uses, over the fresh state.
- * Must run inside a transaction over syncedTables.
+ * Must run inside a transaction over writeTables.
  */
 export async function rebasePending(db: AppDB, pending: OutboxRow[], actor: PlanActor, pinyinOf: PinyinOf) {
   for (const row of pending) {

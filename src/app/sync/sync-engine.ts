@@ -1,10 +1,10 @@
 import type { PlanActor } from '../../shared/domain/apply-mutation.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
 import { MAX_PUSH_MUTATIONS, type Mutation } from '../../shared/protocol.ts';
-import type { AppDB, OutboxRow } from '../db/app-db.ts';
+import { writeTables, type AppDB, type OutboxRow } from '../db/app-db.ts';
 import { ensureClientId, META_KEYS, readMeta } from '../db/meta.ts';
 import { ApiError, NetworkError, type ApiClient } from './api-client.ts';
-import { applyPulledChanges, rebasePending, syncedTables } from './apply-changes.ts';
+import { applyPulledChanges, rebasePending } from './apply-changes.ts';
 
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
 
@@ -232,7 +232,7 @@ export class SyncEngine {
         cursor = 0;
         continue;
       }
-      await db.transaction('rw', syncedTables(db), async () => {
+      await db.transaction('rw', writeTables(db), async () => {
         // A lost push answer is healed here: the server says what it has applied.
         await db.outbox.where('mutationId').belowOrEqual(page.lastMutationId).delete();
         await applyPulledChanges(db, page.changes, pinyinOf);

@@ -106,7 +106,7 @@ export function householdCadence(members: readonly CadencePerson[], config: Cade
       if (cadence !== undefined && CADENCES[cadence].order < bestOrder) bestOrder = CADENCES[cadence].order;
     }
   }
-  const cadence = CADENCE_CODES.find((code) => CADENCES[code].order === bestOrder) ?? config.everyoneElse;
+  const cadence = CADENCE_CODES[bestOrder] ?? config.everyoneElse;
   if (cadence === config.everyoneElse) return { cadence, reasonTags: [], reasonPersonIds: [] };
 
   const reasonTagSet = new Set<CareTag>();
@@ -168,10 +168,33 @@ export interface DueList {
 export interface DueListInput {
   households: readonly CadenceHousehold[];
   people: readonly CadencePerson[];
+  /** Visits to follow: the whole history, or (with `lastCountedDays`) at least all of today's. */
   visits: readonly CadenceVisit[];
+  /**
+   * The last counted visit day per household over visits not passed in `visits` (a summary the
+   * device keeps as it stores visits: see lastCountedDays below). It spares reading a year of visits
+   * to open the Today screen. Days after `today` are ignored, as such visits would be.
+   */
+  lastCountedDays?: ReadonlyMap<string, string>;
   config: CadenceConfig;
   /** Asia/Shanghai calendar day, YYYY-MM-DD. */
   today: string;
+}
+
+/**
+ * The last day each household had a visit that counts (VISIT_OUTCOMES.countsAsVisit), merged into
+ * `into` (which may hold earlier summaries): what computeDueList needs of any visit before today.
+ */
+export function lastCountedDays(
+  visits: readonly CadenceVisit[],
+  into: Map<string, string> = new Map(),
+): Map<string, string> {
+  for (const visit of visits) {
+    if (visit.isDeleted || !countsAsVisit(visit.outcome)) continue;
+    const known = into.get(visit.householdId);
+    if (known === undefined || visit.day > known) into.set(visit.householdId, visit.day);
+  }
+  return into;
 }
 
 function assertCalendarDay(day: string): void {
@@ -196,6 +219,9 @@ interface VisitTrail {
   latestAttemptToday: AttemptOutcome | null;
 }
 
+/** The trail of a household no visit passed in names. */
+const NO_VISITS: Readonly<VisitTrail> = Object.freeze(emptyTrail());
+
 function emptyTrail(): VisitTrail {
   return {
     lastCountedDay: null,
@@ -212,14 +238,21 @@ function emptyTrail(): VisitTrail {
  */
 function followVisits(
   trails: Map<string, VisitTrail>,
+  followed: ReadonlySet<string>,
   visits: readonly CadenceVisit[],
   today: string,
   { todayOnly }: { todayOnly: boolean },
 ): void {
   for (const visit of visits) {
     if (visit.isDeleted || (todayOnly ? visit.day !== today : visit.day > today)) continue;
-    const trail = trails.get(visit.householdId);
-    if (trail === undefined) continue;
+    // A trail is made only for a household some visit names: with visit summaries, that is the
+    // few hundred visited today, not every household of the grid.
+    let trail = trails.get(visit.householdId);
+    if (trail === undefined) {
+      if (!followed.has(visit.householdId)) continue;
+      trail = emptyTrail();
+      trails.set(visit.householdId, trail);
+    }
     const counts = countsAsVisit(visit.outcome);
     if (counts && (trail.lastCountedDay === null || visit.day > trail.lastCountedDay)) {
       trail.lastCountedDay = visit.day;
@@ -254,7 +287,14 @@ function needsCatchUpTonight(trail: VisitTrail, today: string): boolean {
  * Who is due, overdue, done and upcoming in a grid on `today` (Asia/Shanghai), from the visit history.
  * The unit is the household: a worker knocks on a door, not on a person.
  */
-export function computeDueList({ households, people, visits, config, today }: DueListInput): DueList {
+export function computeDueList({
+  households,
+  people,
+  visits,
+  lastCountedDays: summaries,
+  config,
+  today,
+}: DueListInput): DueList {
   assertCalendarDay(today);
 
   const membersByHousehold = new Map<string, CadencePerson[]>();
@@ -269,9 +309,8 @@ export function computeDueList({ households, people, visits, config, today }: Du
   const scheduled: {
     householdId: string;
     cadence: HouseholdCadence & { cadence: ScheduledCadence };
-    trail: VisitTrail;
   }[] = [];
-  const trails = new Map<string, VisitTrail>();
+  const scheduledIds = new Set<string>();
   for (const household of households) {
     const members = membersByHousehold.get(household.id);
     if (members === undefined) continue; // deleted
@@ -280,17 +319,17 @@ export function computeDueList({ households, people, visits, config, today }: Du
       continue;
     }
     const resolved = householdCadence(members, config);
-    const cadence = resolved.cadence;
-    if (cadence === 'none') {
+    if (resolved.cadence === 'none') {
       skipped.cadenceNone += 1;
       continue;
     }
-    const trail = emptyTrail();
-    scheduled.push({ householdId: household.id, cadence: { ...resolved, cadence }, trail });
-    trails.set(household.id, trail);
+    const cadence = resolved as HouseholdCadence & { cadence: ScheduledCadence };
+    scheduled.push({ householdId: household.id, cadence });
+    scheduledIds.add(household.id);
   }
 
-  followVisits(trails, visits, today, { todayOnly: false });
+  const trails = new Map<string, VisitTrail>();
+  followVisits(trails, scheduledIds, visits, today, { todayOnly: false });
 
   // Many households share a last-visit day and a due day: date maths once per distinct value.
   const nextDueMemo = new Map<string, string>();
@@ -315,8 +354,16 @@ export function computeDueList({ households, people, visits, config, today }: Du
 
   const counts: Record<DueStatus, number> = { overdue: 0, due: 0, done: 0, upcoming: 0 };
   const items: DueItem[] = [];
-  for (const { householdId, cadence, trail } of scheduled) {
-    const lastVisitDay = trail.lastCountedDay;
+  for (const { householdId, cadence } of scheduled) {
+    const trail = trails.get(householdId) ?? NO_VISITS;
+    const summarized = summaries?.get(householdId);
+    const followedDay = trail.lastCountedDay;
+    const lastVisitDay =
+      summarized === undefined || summarized > today
+        ? followedDay
+        : followedDay === null || summarized > followedDay
+          ? summarized
+          : followedDay;
     const nextDueDay = lastVisitDay === null ? today : nextDue(lastVisitDay, cadence.cadence);
     const status: DueStatus =
       lastVisitDay === today
@@ -329,7 +376,9 @@ export function computeDueList({ households, people, visits, config, today }: Du
     counts[status] += 1;
     items.push({
       householdId,
-      ...cadence,
+      cadence: cadence.cadence,
+      reasonTags: cadence.reasonTags,
+      reasonPersonIds: cadence.reasonPersonIds,
       status,
       lastVisitDay,
       nextDueDay,
@@ -357,12 +406,10 @@ export interface CatchUpInput {
  */
 export function tonightCatchUp({ households, visits, today }: CatchUpInput): string[] {
   assertCalendarDay(today);
+  const live = new Set(households.filter((household) => !household.isDeleted).map((h) => h.id));
   const trails = new Map<string, VisitTrail>();
-  for (const household of households) {
-    if (!household.isDeleted) trails.set(household.id, emptyTrail());
-  }
   // Only today's visits decide tonight's list.
-  followVisits(trails, visits, today, { todayOnly: true });
+  followVisits(trails, live, visits, today, { todayOnly: true });
   return households
     .filter((household) => {
       const trail = trails.get(household.id);

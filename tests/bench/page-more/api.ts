@@ -24,12 +24,20 @@ export interface DueListTiming {
   runsMs: number[];
   counts: Record<'overdue' | 'due' | 'done' | 'upcoming', number>;
   items: number;
+  /** Visits handed to computeDueList (today's, as todayView reads them). */
+  visitsPassed: number;
+  /** Households with a visit summary. */
+  summaries: number;
+  /** Every household's item equals the one computed from the whole year of visits. */
+  sameAsWholeHistory: boolean;
 }
 
 export interface TodayViewTiming {
   runsMs: number[];
-  /** Visits todayView read from IndexedDB (its 400-day window). */
+  /** Visits todayView read from IndexedDB (today's). */
   visitsRead: number;
+  /** Visit summaries it read (one per household ever visited). */
+  summariesRead: number;
   entries: number;
 }
 
@@ -88,20 +96,10 @@ export interface PushTiming {
 }
 
 /** Prototypes and breakdowns behind the suggestions for missed targets (--investigate). */
-export interface DueListProposal {
-  /** computeDueList given only each household's last counted visit and today's visits. */
-  runsMs: number[];
-  visits: number;
-  /** Whether every household's status, last visit and due day came out as with the whole year. */
-  sameResult: boolean;
-}
-
 export interface TodayViewParts {
-  /** households + people + buildings of the grid (the reads that stay with a visit summary). */
-  gridReadMs: number;
-  /** The visits of the 400-day window. */
-  visitsReadMs: number;
-  visits: number;
+  /** readDueListInputs: households, people, buildings, visit summaries and today's visits. */
+  readsMs: number;
+  openNeedsMs: number;
 }
 
 export interface XlsxParts {
@@ -146,7 +144,6 @@ export interface MoreBenchApi {
   /** Queues `count` writes through the app's commands (half household notes, half visits). */
   enqueueMutations(count: number): Promise<EnqueueResult>;
   timePush(): Promise<PushTiming>;
-  investigateDueList(runs: number): Promise<DueListProposal>;
   investigateTodayView(): Promise<TodayViewParts>;
   investigateXlsx(count: number): Promise<XlsxParts>;
   investigatePull(dbName: string): Promise<PullParts>;
