@@ -17,7 +17,7 @@ import {
   type DueList,
   type DueStatus,
 } from '../../src/shared/domain/visit-cadence.ts';
-import type { CareTag } from '../../src/shared/schemas/care-tags.ts';
+import { CARE_TAG_CODES, type CareTag } from '../../src/shared/schemas/care-tags.ts';
 import { VISIT_OUTCOMES, type VisitOutcome } from '../../src/shared/schemas/visit.ts';
 import {
   addCadence,
@@ -247,6 +247,51 @@ describe('household cadence', () => {
     // A tag asking for what everyone gets anyway did not set the cadence either.
     const sameAsEveryone: CadenceConfig = { byTag: { unemployed: 'monthly' }, everyoneElse: 'monthly' };
     expect(householdCadence([person('h1', ['unemployed'])], sameAsEveryone).reasonTags).toEqual([]);
+  });
+});
+
+describe('household cadence, against the rule read aloud', () => {
+  /** The rule as the policy says it, with no care for speed: the reference for the one-pass version. */
+  function byTheRule(members: readonly CadencePerson[], config: CadenceConfig) {
+    const residents = members.filter((p) => !p.isDeleted && p.status === 'resident');
+    const orderOf = (tag: CareTag) => {
+      const cadence = config.byTag[tag];
+      return cadence === undefined ? Infinity : CADENCES[cadence].order;
+    };
+    const everyone = CADENCES[config.everyoneElse].order;
+    const best = Math.min(everyone, ...residents.flatMap((p) => p.tags.map(orderOf)));
+    if (best === everyone) return { cadence: config.everyoneElse, reasonTags: [], reasonPersonIds: [] };
+    const reasonPeople = residents.filter((p) => p.tags.some((tag) => orderOf(tag) === best));
+    const reasonTags = new Set(reasonPeople.flatMap((p) => p.tags.filter((tag) => orderOf(tag) === best)));
+    return {
+      cadence: CADENCE_CODES[best],
+      reasonTags: CARE_TAG_CODES.filter((tag) => reasonTags.has(tag)),
+      reasonPersonIds: reasonPeople.map((p) => p.id),
+    };
+  }
+
+  const tagArb = fc.constantFrom(...CARE_TAG_CODES);
+  const memberArb = fc
+    .record({
+      tags: fc.uniqueArray(tagArb, { maxLength: 3 }),
+      status: fc.constantFrom('resident', 'resident', 'moved-out', 'deceased'),
+      isDeleted: fc.boolean(),
+    })
+    .map(({ tags, status, isDeleted }) =>
+      person('h1', tags, { status: status as CadencePerson['status'], isDeleted }),
+    );
+  const configArb: fc.Arbitrary<CadenceConfig> = fc.record({
+    byTag: fc.dictionary(tagArb, fc.constantFrom(...CADENCE_CODES)) as fc.Arbitrary<CadenceConfig['byTag']>,
+    everyoneElse: fc.constantFrom(...CADENCE_CODES),
+  });
+
+  it('gives the same cadence, reason tags and reason people for any household and config', () => {
+    fc.assert(
+      fc.property(fc.array(memberArb, { maxLength: 6 }), configArb, (members, config) => {
+        expect(householdCadence(members, config)).toEqual(byTheRule(members, config));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -92,33 +92,54 @@ function isResident(person: CadencePerson): boolean {
   return !person.isDeleted && person.status === 'resident';
 }
 
+/** Each tag's cadence order under a config, worked out once per config (the due list asks per household). */
+const tagOrdersByConfig = new WeakMap<CadenceConfig, ReadonlyMap<string, number>>();
+function tagOrdersOf(config: CadenceConfig): ReadonlyMap<string, number> {
+  let orders = tagOrdersByConfig.get(config);
+  if (orders === undefined) {
+    orders = new Map(
+      Object.entries(config.byTag).flatMap(([tag, cadence]) =>
+        cadence === undefined ? [] : [[tag, CADENCES[cadence].order] as const],
+      ),
+    );
+    tagOrdersByConfig.set(config, orders);
+  }
+  return orders;
+}
+
 /**
  * A household's cadence: the most frequent among its residents' tags and `everyoneElse`.
  * Only residents count: the tags of someone who moved out or died no longer call for visits.
  * A tag whose cadence is no more frequent than `everyoneElse` did not set anything, so it is not a reason.
  */
 export function householdCadence(members: readonly CadencePerson[], config: CadenceConfig): HouseholdCadence {
+  const tagOrders = tagOrdersOf(config);
+  // One pass: the best order so far, and the tags and people that reach it.
   let bestOrder: number = CADENCES[config.everyoneElse].order;
+  let reasonTagSet: Set<CareTag> | undefined;
+  let reasonPersonIds: string[] = [];
   for (const person of members) {
     if (!isResident(person)) continue;
+    let isReason = false;
     for (const tag of person.tags) {
-      const cadence = config.byTag[tag];
-      if (cadence !== undefined && CADENCES[cadence].order < bestOrder) bestOrder = CADENCES[cadence].order;
+      const order = tagOrders.get(tag);
+      if (order === undefined || order > bestOrder) continue;
+      if (order < bestOrder) {
+        bestOrder = order;
+        reasonTagSet = new Set();
+        reasonPersonIds = [];
+      }
+      // Equal to everyoneElse's order: the tag set nothing.
+      if (reasonTagSet === undefined) continue;
+      reasonTagSet.add(tag);
+      isReason = true;
     }
+    if (isReason) reasonPersonIds.push(person.id);
   }
   const cadence = CADENCE_CODES[bestOrder] ?? config.everyoneElse;
-  if (cadence === config.everyoneElse) return { cadence, reasonTags: [], reasonPersonIds: [] };
-
-  const reasonTagSet = new Set<CareTag>();
-  const reasonPersonIds: string[] = [];
-  for (const person of members) {
-    if (!isResident(person)) continue;
-    const reasons = person.tags.filter((tag) => config.byTag[tag] === cadence);
-    if (reasons.length === 0) continue;
-    reasonPersonIds.push(person.id);
-    for (const tag of reasons) reasonTagSet.add(tag);
-  }
-  return { cadence, reasonTags: CARE_TAG_CODES.filter((tag) => reasonTagSet.has(tag)), reasonPersonIds };
+  if (reasonTagSet === undefined) return { cadence, reasonTags: [], reasonPersonIds: [] };
+  const tags = reasonTagSet;
+  return { cadence, reasonTags: CARE_TAG_CODES.filter((tag) => tags.has(tag)), reasonPersonIds };
 }
 
 export const DUE_STATUSES = {
