@@ -469,8 +469,8 @@ async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
       `SyncEngine.pull() from the first request to the last page applied, into a fresh AppDB; ` +
         `${pull.changes} records (${stored.people} people, ${stored.households} households, ` +
         `${stored.buildings} buildings, ${stored.grids} grids) in ${pull.requests} pages of up to 2,000; ` +
-        `waiting for the server ${seconds(pull.waitingMs)}, the rest is the page (zod, search keys with pinyin, ` +
-        `IndexedDB); signed in as ${PULL_ACCOUNT} (${signedIn.role}, grid ${gridCode}) through the app's ApiClient; ` +
+        `requests in flight ${seconds(pull.waitingMs)} in all (the next page is fetched while one is stored, so ` +
+        `this overlaps the page's own work: zod, search keys with pinyin, IndexedDB); signed in as ${PULL_ACCOUNT} (${signedIn.role}, grid ${gridCode}) through the app's ApiClient; ` +
         `server in the bench process over a SQLite file; ${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
       10,
     );
@@ -504,8 +504,8 @@ async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
       's',
       `SyncEngine.push() until the outbox is empty: ${queued.queued} outbox rows (${queued.householdUpdates} ` +
         `updateHousehold notes, ${queued.visits} recordVisit) queued through the app's commands before the clock ` +
-        `(${seconds(queued.ms)} unthrottled); ${push.requests} requests; waiting for the server ` +
-        `${seconds(push.waitingMs)}; ${push.outboxLeft} rows left, ${push.rejected} rejected; same device and ` +
+        `(${seconds(queued.ms)} unthrottled); ${push.requests} requests, in flight ${seconds(push.waitingMs)} in all ` +
+        `(the next page is read from the outbox meanwhile); ${push.outboxLeft} rows left, ${push.rejected} rejected; same device and ` +
         `server as the pull; ${CPU_THROTTLING_RATE}x throttling; ${loadNote()}`,
       10,
     );

@@ -93,7 +93,7 @@ export interface Device {
 export async function openDevice(
   harness: Harness,
   username: string,
-  options: { random: () => number; faults?: Faults },
+  options: { random: () => number; faults?: Faults; pullLimit?: number },
 ): Promise<Device> {
   const token = await harness.login(username);
   const me = (await (await harness.call('GET', '/api/me', { token })).json()) as {
@@ -108,7 +108,14 @@ export async function openDevice(
   const transport = faultyTransport(harness, options.random, options.faults ?? NO_FAULTS);
   // Through the transport object, so a test can wrap its fetch after the device is open.
   const api = new ApiClient({ fetch: (input, init) => transport.fetch(input, init), getToken: () => token });
-  const engine = new SyncEngine({ db, api, actor: () => actor, pinyin: loadPinyin, random: options.random });
+  const engine = new SyncEngine({
+    db,
+    api,
+    actor: () => actor,
+    pinyin: loadPinyin,
+    random: options.random,
+    ...(options.pullLimit ? { pullLimit: options.pullLimit } : {}),
+  });
   return {
     db,
     engine,

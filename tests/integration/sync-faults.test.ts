@@ -3,7 +3,7 @@ import { recordVisit } from '../../src/app/commands/round.ts';
 import { updateHousehold } from '../../src/app/commands/register.ts';
 import { META_KEYS, readMeta } from '../../src/app/db/meta.ts';
 import { createHarness, type Harness } from '../server/harness.ts';
-import { openDevice, seededRandom, type Device, type Faults } from './sync-client.ts';
+import { NO_FAULTS, openDevice, seededRandom, type Device, type Faults } from './sync-client.ts';
 
 /** Rounds of "write offline, then sync through a bad network" per fault. */
 const LOOPS = 100;
@@ -106,5 +106,33 @@ describe('sync through faults (client engine + real server handlers)', () => {
     expect(counts.injectedErrors / counts.requests).toBeGreaterThan(0.2);
     await expectExactlyOnceInOrder(device, LOOPS * 2);
     await expectServerState(device, visits, lastNotes);
+  });
+
+  it('a long offline queue and a paged pull through every fault at once: each page in order, none skipped', async () => {
+    // Pages of 200 go up one after another while the next is read; pages of 40 come down while the
+    // one before is stored. Faults land between and inside them.
+    const device = await openDevice(harness, 'wgy02', { random: seededRandom(404), pullLimit: 40 });
+    devices.push(device);
+    await device.syncUntilSettled();
+    const households = await device.db.households.limit(7).toArray();
+    const QUEUED = 450;
+    for (let i = 0; i < QUEUED; i++)
+      await updateHousehold(device.db, households[i % households.length]!.id, { notes: `离线第${i}条` });
+    device.transport.faults = { errorRate: 0.2, killMidPushRate: 0.2, dropResponseRate: 0.2 };
+    await device.syncUntilSettled();
+    device.transport.faults = NO_FAULTS;
+    await device.syncUntilSettled();
+    await expectExactlyOnceInOrder(device, QUEUED);
+
+    // The device holds what the server holds for its grid: every pulled page was stored.
+    const gridId = households[0]!.gridId;
+    const onServer = harness.recordsIn('households', gridId).filter((h) => !h.isDeleted);
+    const onDevice = await device.db.households.where('gridId').equals(gridId).toArray();
+    const view = (list: Array<{ id: string; notes?: string; updatedAt: number }>) =>
+      list.map((h) => [h.id, h.notes ?? null, h.updatedAt]).sort();
+    expect(view(onDevice)).toEqual(view(onServer));
+    expect(onDevice.find((h) => h.id === households[(QUEUED - 1) % households.length]!.id)?.notes).toBe(
+      `离线第${QUEUED - 1}条`,
+    );
   });
 });

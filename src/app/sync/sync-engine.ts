@@ -1,6 +1,6 @@
 import type { PlanActor } from '../../shared/domain/apply-mutation.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
-import { MAX_PUSH_MUTATIONS, type Mutation } from '../../shared/protocol.ts';
+import { MAX_PUSH_MUTATIONS, type Mutation, type PullResponse } from '../../shared/protocol.ts';
 import { writeTables, type AppDB, type OutboxRow } from '../db/app-db.ts';
 import { ensureClientId, META_KEYS, readMeta } from '../db/meta.ts';
 import { ApiError, NetworkError, type ApiClient } from './api-client.ts';
@@ -156,12 +156,17 @@ export class SyncEngine {
   }
 
   /** ARCHITECTURE.md sync steps 2-3, oldest first, a page at a time, until the outbox is empty. */
+  /**
+   * Pages of the outbox, oldest first. A page goes up only after the one before it was acknowledged
+   * (the server must apply them in order), but the next page is read from the device while the
+   * current one is on the wire: on a village link the round trip is most of the time.
+   */
   async push(): Promise<void> {
     const { db, api } = this.#options;
     const clientId = await ensureClientId(db);
-    for (;;) {
-      const rows = await db.outbox.orderBy('seq').limit(MAX_PUSH_MUTATIONS).toArray();
-      if (rows.length === 0) return;
+    const pageAfter = (seq: number) => db.outbox.where('seq').above(seq).limit(MAX_PUSH_MUTATIONS).toArray();
+    let rows = await pageAfter(-Infinity);
+    while (rows.length > 0) {
       // Step 5: photos go up before the mutations that reference them.
       await this.#uploadPhotos(rows);
       const mutations: Mutation[] = rows.map((row) => ({
@@ -171,7 +176,11 @@ export class SyncEngine {
         args: row.args,
         createdAt: row.createdAt,
       }));
-      const response = await api.push(clientId, mutations);
+      const answer = api.push(clientId, mutations);
+      const nextRows = pageAfter(rows.at(-1)!.seq!);
+      // Awaited below; if the push fails first, this read must not surface as an unhandled rejection.
+      nextRows.catch(() => undefined);
+      const response = await answer;
       const now = this.#options.now();
       await db.transaction('rw', [db.outbox, db.rejections], async () => {
         const rejected = response.results.filter((r) => r.status === 'rejected');
@@ -193,6 +202,7 @@ export class SyncEngine {
       if (response.lastMutationId < rows.at(-1)!.mutationId) {
         throw new ApiError(500, 'server-error', '服务器没有确认全部修改，稍后重试');
       }
+      rows = await nextRows;
     }
   }
 
@@ -222,16 +232,23 @@ export class SyncEngine {
     const pinyinOf = await this.#options.pinyin();
     let cursor = (await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0;
     let pulled = 0;
+    const fetchPage = (from: number) => api.pull(from, clientId, this.#options.pullLimit);
+    let prefetched: Promise<PullResponse> | undefined;
     for (;;) {
-      let page;
+      let page: PullResponse;
       try {
-        page = await api.pull(cursor, clientId, this.#options.pullLimit);
+        page = await (prefetched ?? fetchPage(cursor));
       } catch (error) {
+        prefetched = undefined;
         // 409: our cursor is ahead of the server (it was restored or reset): pull everything again.
         if (!(error instanceof ApiError && error.status === 409) || cursor === 0) throw error;
         cursor = 0;
         continue;
       }
+      // The next page travels while this one is stored. Awaited on the next turn; if storing this
+      // one fails first, its failure must not surface as an unhandled rejection.
+      prefetched = page.hasMore ? fetchPage(page.cursor) : undefined;
+      prefetched?.catch(() => undefined);
       await db.transaction('rw', writeTables(db), async () => {
         // A lost push answer is healed here: the server says what it has applied.
         await db.outbox.where('mutationId').belowOrEqual(page.lastMutationId).delete();
