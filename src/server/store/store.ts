@@ -137,8 +137,9 @@ interface RecordRow {
 }
 
 /**
- * The server's embedded database (better-sqlite3: synchronous, so one transaction per mutation is
- * one plain function call and nothing interleaves inside it). WAL lets pulls read while a push writes.
+ * The server's embedded database (better-sqlite3: synchronous, so a push request's transaction is
+ * one plain function call and nothing interleaves inside it; a nested transaction() is a savepoint).
+ * WAL lets pulls read while a push writes.
  */
 export class Store {
   readonly db: Database.Database;
