@@ -14,6 +14,8 @@ export interface PullInput {
   cursor: number;
   limit: number;
   clientId?: string | undefined;
+  /** What the client has stored, if less than `cursor` (it fetches ahead while it stores). */
+  held?: number | undefined;
 }
 
 const hasSensitive = (person: Person) =>
@@ -59,8 +61,9 @@ export function pullChanges(
       if (!client) store.bindClient(input.clientId, user.id, now);
       if (!client || client.userId === user.id) {
         lastMutationId = client?.lastMutationId ?? 0;
-        // The cursor the client sends is what it already holds (used to tell real conflicts apart).
-        store.setPulledVersion(input.clientId, input.cursor);
+        // What the client already holds (used to tell real conflicts apart): a page fetched ahead is
+        // not held until it is stored, so a prefetch names the cursor it has stored.
+        store.setPulledVersion(input.clientId, input.held ?? input.cursor);
       }
     }
     if (sensitivePeople > 0)

@@ -15,7 +15,7 @@ import type { Store, StoredRecord, StoredUser } from './store/store.ts';
 const zhErrorMap = zhCN().localeError;
 const OUT_OF_SCOPE = '无权操作这条记录：不在您负责的网格或承办范围内';
 
-/** Thrown inside a mutation's transaction to refuse it; caught by pushMutations, never escapes. */
+/** Thrown inside a mutation's savepoint to refuse it; caught by applyOne, never escapes. */
 class Refusal extends Error {
   readonly reason: RejectionReason;
   constructor(reason: RejectionReason, message: string) {
@@ -170,7 +170,7 @@ export interface PushInput {
  *   2.2 re-validate args with zod; 2.3 check the role and the scope of every record read;
  *   2.4 plan with the shared rules and the real actor; 2.5 check the scope of every record written;
  *   2.6 write records, conflicts and the log, and advance lastMutationId, all in one savepoint.
- * A refusal at 2.2-2.5 is logged as rejected and still advances lastMutationId in its transaction.
+ * A refusal at 2.2-2.5 is logged as rejected and still advances lastMutationId in its savepoint.
  * The caller has bound the client id to this user.
  */
 export function pushMutations(
@@ -202,7 +202,13 @@ export function pushMutations(
         continue;
       }
       // A savepoint: a mutation that fails half-way leaves nothing behind it.
-      results.push(store.transaction(() => applyOne(ctx, mutation)));
+      try {
+        results.push(store.transaction(() => applyOne(ctx, mutation)));
+      } catch (error) {
+        // The request rolls back and the device retries it: name the write that keeps failing.
+        console.error(`push: mutation ${mutation.mutationId} (${mutation.name}) of ${input.clientId} failed`);
+        throw error;
+      }
       lastMutationId = mutation.mutationId;
     }
     return { lastMutationId, results };

@@ -69,11 +69,21 @@ export const pushResponseSchema = z.object({
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
 /** GET /api/pull?cursor=N&clientId=C&limit=L */
-export const pullQuerySchema = z.object({
-  cursor: z.coerce.number().int().nonnegative().default(0),
-  clientId: z.string().min(8).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(2000),
-});
+export const pullQuerySchema = z
+  .object({
+    cursor: z.coerce.number().int().nonnegative().default(0),
+    clientId: z.string().min(8).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(2000),
+    /**
+     * The cursor the device has stored, when it differs from `cursor`: a device fetches the next page
+     * while it stores one, and only what it holds may count as seen (conflict detection).
+     */
+    held: z.coerce.number().int().nonnegative().optional(),
+  })
+  .refine((query) => query.held === undefined || query.held <= query.cursor, {
+    message: '已保存的同步位置不能超过本次请求的位置',
+    path: ['held'],
+  });
 
 export const recordChangeSchema = z.object({
   kind: z.enum(RECORD_KINDS as [RecordKind, ...RecordKind[]]),

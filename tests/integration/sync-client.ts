@@ -56,7 +56,7 @@ export function faultyTransport(harness: Harness, random: () => number, faults: 
       }
       const isPush = input.startsWith('/api/push');
       if (isPush && random() < f.killMidPushRate && typeof init?.body === 'string') {
-        // The server applies the first k mutations (each in its own transaction) and then dies.
+        // The server commits the first k mutations and then dies before the rest (and before answering).
         const body = JSON.parse(init.body) as { mutations: unknown[] };
         const k = Math.floor(random() * body.mutations.length);
         if (k > 0) {

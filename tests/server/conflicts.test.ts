@@ -83,6 +83,39 @@ describe('concurrent edits of one household field', () => {
     expect(await conflictsSeenBy(leader)).toEqual([]);
   });
 
+  it('still logs the overwrite when the first write was only in a page fetched ahead, not yet stored', async () => {
+    const worker = await h.login('wgy01');
+    const leader = await h.login('wgz01');
+    const leaderClient = newClientId();
+    const held = h.store.currentVersion();
+    await h.push(worker, newClientId(), [
+      { ...householdUpdate(household.id, { phone: '13900000001' }), mutationId: 1 },
+    ]);
+    // The leader's device asks for the page after the worker's write while it still stores the one
+    // before: it holds `held`, not the cursor it asks from.
+    const cursor = h.store.currentVersion();
+    const ahead = await h.call('GET', `/api/pull?cursor=${cursor}&held=${held}&clientId=${leaderClient}`, {
+      token: leader,
+      headers: PROTOCOL_HEADERS,
+    });
+    expect(ahead.status).toBe(200);
+    await h.push(leader, leaderClient, [
+      { ...householdUpdate(household.id, { phone: '13900000002' }), mutationId: 1 },
+    ]);
+    expect(await conflictsSeenBy(leader)).toEqual([
+      expect.objectContaining({ field: 'phone', overwritten: '13900000001', value: '13900000002' }),
+    ]);
+  });
+
+  it('refuses a held cursor beyond the one asked from', async () => {
+    const leader = await h.login('wgz01');
+    const response = await h.call('GET', `/api/pull?cursor=1&held=5&clientId=${newClientId()}`, {
+      token: leader,
+      headers: PROTOCOL_HEADERS,
+    });
+    expect(await errorOf(response)).toMatchObject({ status: 400, reason: 'invalid-request' });
+  });
+
   it("shows a leader only their own grids' conflicts", async () => {
     const village = h.grid('HK-01');
     await h.addUser({ username: 'wgyhk', role: 'worker', gridCodes: ['HK-01'] });

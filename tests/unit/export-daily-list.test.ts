@@ -398,15 +398,22 @@ describe('dailyListToXlsx', () => {
     expect(sheetXml).toContain('<col ');
   });
 
-  it('drops the control characters XML cannot hold and keeps the rest of the text', async () => {
-    const pasted: Problem = { ...yellowNew, id: newId(), description: '水管\u0000漏水\u0007 & <三楼> "急"' };
+  it('drops the control characters XML cannot hold and keeps the rest, a trailing line break too', async () => {
+    const pasted: Problem = {
+      ...yellowNew,
+      id: newId(),
+      description: '水管\u0000漏水\u0007 & <三楼> "急"\n',
+    };
     const selected = selectDailyProblems([pasted], DAY, null);
     const rows = buildDailyListRows(selected, { day: DAY, gridNames: GRID_NAMES });
-    const sheet = await readSheet(
-      Buffer.from(await (await dailyListToXlsx(rows, summaryFor(selected))).arrayBuffer()),
-    );
+    const bytes = Buffer.from(await (await dailyListToXlsx(rows, summaryFor(selected))).arrayBuffer());
+    // The reader trims by default, as Excel does unless the text says to keep its spaces.
+    const sheet = await readSheet(bytes, { trim: false });
     const dataRow = sheet[dailyListHeaderRowCount(summaryFor(selected))];
-    expect(dataRow?.[columnIndex('问题描述')]).toBe('水管漏水 & <三楼> "急"');
+    expect(strFromU8(unzipSync(new Uint8Array(bytes))['xl/worksheets/sheet1.xml']!)).toContain(
+      '<t xml:space="preserve">水管漏水 &amp; &lt;三楼&gt; &quot;急&quot;\n</t>',
+    );
+    expect(dataRow?.[columnIndex('问题描述')]).toBe('水管漏水 & <三楼> "急"\n');
   });
 
   it('writes 1,000 rows', async () => {

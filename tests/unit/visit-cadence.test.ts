@@ -285,6 +285,10 @@ describe('household cadence, against the rule read aloud', () => {
     everyoneElse: fc.constantFrom(...CADENCE_CODES),
   });
 
+  it('lists the cadence codes so that a code sits at the index of its order (householdCadence relies on it)', () => {
+    for (const code of CADENCE_CODES) expect(CADENCE_CODES.indexOf(code)).toBe(CADENCES[code].order);
+  });
+
   it('gives the same cadence, reason tags and reason people for any household and config', () => {
     fc.assert(
       fc.property(fc.array(memberArb, { maxLength: 6 }), configArb, (members, config) => {

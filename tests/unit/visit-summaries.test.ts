@@ -135,6 +135,29 @@ describe('visit summaries', () => {
     expect(view.catchUp.map((e) => e.householdId)).toEqual([third!.id]);
   });
 
+  it("a past day's list (the export's) equals the one from the whole history", async () => {
+    const day = today();
+    await pull([
+      put(visitOn(first!.id, addCalendarDays(day, -30))),
+      put(visitOn(first!.id, addCalendarDays(day, -1))),
+      put(visitOn(second!.id, addCalendarDays(day, -12))),
+      put(visitOn(second!.id, addCalendarDays(day, -8), 'nobody-home')),
+      put(visitOn(third!.id, addCalendarDays(day, -2))),
+    ]);
+    const pastDay = addCalendarDays(day, -8);
+    const reads = await readDueListInputs(db, grid.id, pastDay);
+    const input = { ...reads, config: DEFAULT_CADENCE_CONFIG, today: pastDay };
+    const whole = computeDueList({ ...input, visits: await db.visits.toArray(), lastCountedDays: undefined });
+    expect(computeDueList(input)).toEqual(whole);
+    const itemOf = (id: string) => whole.items.find((item) => item.householdId === id);
+    expect(itemOf(first!.id)?.lastVisitDay).toBe(addCalendarDays(day, -30));
+    expect(itemOf(second!.id)).toMatchObject({
+      lastVisitDay: addCalendarDays(day, -12),
+      attemptedToday: true,
+    });
+    expect(itemOf(third!.id)?.lastVisitDay).toBeNull();
+  });
+
   it('are built from the visits already on a device when the app updates to this version', async () => {
     db.close();
     const name = `visit-summaries-upgrade-${dbCount++}`;

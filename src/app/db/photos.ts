@@ -21,7 +21,7 @@ export async function compressPhoto(file: Blob): Promise<Blob> {
     try {
       return await compressWithImageBitmap(file);
     } catch {
-      // An old engine without resize options, or a format it cannot decode this way: the canvas path.
+      // A format the engine cannot decode into a bitmap, or no 2d context: the canvas path.
     }
   }
   return compressWithCanvas(file);
@@ -32,10 +32,21 @@ async function compressWithImageBitmap(file: Blob): Promise<Blob> {
   const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(original.width, original.height));
   const width = Math.max(1, Math.round(original.width * scale));
   const height = Math.max(1, Math.round(original.height * scale));
-  const scaled =
-    scale < 1
-      ? await createImageBitmap(original, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' })
-      : original;
+  let scaled: ImageBitmap;
+  try {
+    scaled =
+      scale < 1
+        ? await createImageBitmap(original, {
+            resizeWidth: width,
+            resizeHeight: height,
+            resizeQuality: 'high',
+          })
+        : original;
+  } catch (error) {
+    original.close();
+    throw error;
+  }
+  // A 12 MP bitmap is 48 MB: let it go now, not at the next garbage collection.
   if (scaled !== original) original.close();
   try {
     const canvas = new OffscreenCanvas(width, height);
@@ -44,7 +55,8 @@ async function compressWithImageBitmap(file: Blob): Promise<Blob> {
     // JPEG has no transparency: a screenshot or PNG gets white behind it, not black.
     context.fillStyle = '#fff';
     context.fillRect(0, 0, width, height);
-    context.drawImage(scaled, 0, 0);
+    // Sized explicitly: an engine that ignored the resize options still draws the whole photo, scaled.
+    context.drawImage(scaled, 0, 0, width, height);
     return await canvas.convertToBlob({ type: 'image/jpeg', quality: PHOTO_QUALITY });
   } finally {
     scaled.close();

@@ -84,14 +84,14 @@ export async function readDueListInputs(db: AppDB, gridId: string, today: string
     db,
     live.map((h) => h.id),
   );
-  // A summary after today (a visit from a clock set ahead, or looking at a past day) hides the days
-  // before it: those few households are read in full.
+  // A summary after today (a visit from a clock set ahead, or a past day's list for the export) hides
+  // the days before it: those households' visits are read in full, in one pass over the index.
+  const later = [...lastCountedDays].filter(([, day]) => day > today).map(([householdId]) => householdId);
+  for (const householdId of later) lastCountedDays.delete(householdId);
   const visits = visitsOfToday;
-  for (const [householdId, day] of lastCountedDays) {
-    if (day <= today) continue;
-    lastCountedDays.delete(householdId);
-    const history = await db.visits.where('householdId').equals(householdId).toArray();
-    visits.push(...history.filter((visit) => visit.day !== today));
+  if (later.length > 0) {
+    const histories = await db.visits.where('householdId').anyOf(later).toArray();
+    for (const visit of histories) if (visit.day !== today) visits.push(visit);
   }
   return { households: live, people, buildings, visits, lastCountedDays };
 }

@@ -113,9 +113,11 @@ export class ApiClient {
     return pushResponseSchema.parse(body);
   }
 
-  async pull(cursor: number, clientId: string, limit?: number): Promise<PullResponse> {
+  /** `held`: the cursor this device has stored, when it asks ahead of it. */
+  async pull(cursor: number, clientId: string, limit?: number, held?: number): Promise<PullResponse> {
     const query = new URLSearchParams({ cursor: String(cursor), clientId });
     if (limit) query.set('limit', String(limit));
+    if (held !== undefined && held < cursor) query.set('held', String(held));
     return pullResponseSchema.parse(await this.#json(`/api/pull?${query}`));
   }
 

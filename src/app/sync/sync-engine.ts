@@ -155,9 +155,8 @@ export class SyncEngine {
     await this.pull(actor);
   }
 
-  /** ARCHITECTURE.md sync steps 2-3, oldest first, a page at a time, until the outbox is empty. */
   /**
-   * Pages of the outbox, oldest first. A page goes up only after the one before it was acknowledged
+   * ARCHITECTURE.md sync steps 2-3, until the outbox is empty. Pages of the outbox, oldest first. A page goes up only after the one before it was acknowledged
    * (the server must apply them in order), but the next page is read from the device while the
    * current one is on the wire: on a village link the round trip is most of the time.
    */
@@ -203,6 +202,8 @@ export class SyncEngine {
         throw new ApiError(500, 'server-error', '服务器没有确认全部修改，稍后重试');
       }
       rows = await nextRows;
+      // A write queued while the last page was on the wire goes up in this round, not the next one.
+      if (rows.length === 0) rows = await pageAfter(-Infinity);
     }
   }
 
@@ -232,12 +233,13 @@ export class SyncEngine {
     const pinyinOf = await this.#options.pinyin();
     let cursor = (await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0;
     let pulled = 0;
-    const fetchPage = (from: number) => api.pull(from, clientId, this.#options.pullLimit);
+    // `held`: the cursor stored on this device, which a page fetched ahead is not yet.
+    const fetchPage = (from: number, held: number) => api.pull(from, clientId, this.#options.pullLimit, held);
     let prefetched: Promise<PullResponse> | undefined;
     for (;;) {
       let page: PullResponse;
       try {
-        page = await (prefetched ?? fetchPage(cursor));
+        page = await (prefetched ?? fetchPage(cursor, cursor));
       } catch (error) {
         prefetched = undefined;
         // 409: our cursor is ahead of the server (it was restored or reset): pull everything again.
@@ -247,7 +249,7 @@ export class SyncEngine {
       }
       // The next page travels while this one is stored. Awaited on the next turn; if storing this
       // one fails first, its failure must not surface as an unhandled rejection.
-      prefetched = page.hasMore ? fetchPage(page.cursor) : undefined;
+      prefetched = page.hasMore ? fetchPage(page.cursor, cursor) : undefined;
       prefetched?.catch(() => undefined);
       await db.transaction('rw', writeTables(db), async () => {
         // A lost push answer is healed here: the server says what it has applied.

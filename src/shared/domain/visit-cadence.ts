@@ -136,6 +136,7 @@ export function householdCadence(members: readonly CadencePerson[], config: Cade
     }
     if (isReason) reasonPersonIds.push(person.id);
   }
+  // CADENCE_CODES is sorted by order and the orders run 0..4, so an order is its code's index.
   const cadence = CADENCE_CODES[bestOrder] ?? config.everyoneElse;
   if (reasonTagSet === undefined) return { cadence, reasonTags: [], reasonPersonIds: [] };
   const tags = reasonTagSet;
