@@ -2,11 +2,15 @@
  * The demo town and one account per role, so `npm start` on a fresh clone has something to log into.
  * Loaded only into an empty database; a real deployment runs with DEMO=off.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { DEPARTMENTS } from '../shared/domain/departments.ts';
+import { generateDemoProblems } from '../shared/domain/demo-problems.ts';
 import { generateDemoTown, type DemoTownOptions } from '../shared/domain/demo-town.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { RecordKind, RecordOf } from '../shared/records.ts';
+import type { Actor } from '../shared/schemas/problem.ts';
+import { shanghaiDay } from '../shared/time.ts';
 import { DEFAULT_KDF, hashPassword, type KdfParams } from './auth.ts';
 import type { Store, UserRole } from './store/store.ts';
 
@@ -68,11 +72,15 @@ export interface SeedOptions {
   password?: string;
   kdf?: KdfParams;
   now?: number;
+  /** Seed the past week's problems with the town (default true): every role then has work to see. */
+  problems?: boolean;
 }
 
 export interface SeedReport {
   /** Records loaded (0 when the database already had data). */
   records: number;
+  /** Of those, problems. */
+  problems: number;
   households: number;
   people: number;
   generateMs: number;
@@ -86,6 +94,7 @@ export interface SeedReport {
 export async function seedDemo(store: Store, options: SeedOptions = {}): Promise<SeedReport> {
   const report: SeedReport = {
     records: 0,
+    problems: 0,
     households: 0,
     people: 0,
     generateMs: 0,
@@ -93,6 +102,7 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
     accounts: [],
     password: options.password ?? DEMO_PASSWORD,
   };
+  let places = new Map<string, string[]>();
   if (store.countRecords() === 0) {
     let started = performance.now();
     const town = generateDemoTown({
@@ -114,6 +124,7 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
       for (const [kind, records] of groups) for (const record of records) yield { kind, record };
     }
     store.bulkInsert(items(), count, options.now ?? Date.now());
+    places = placesByGrid(town);
     report.insertMs = performance.now() - started;
     Object.assign(report, { records: count, households: town.households.length, people: town.people.length });
   }
@@ -138,7 +149,102 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
     });
     report.accounts = [...DEMO_ACCOUNTS];
   }
+  if (report.records > 0 && options.problems !== false)
+    report.problems = seedDemoProblems(store, options.now ?? Date.now(), places);
+  report.records += report.problems;
   return report;
+}
+
+const DEMO_PHOTO = new URL('./demo-photo.jpg', import.meta.url);
+
+/** Real places of each grid for the demo problems: a building's unit, or a village house. */
+function placesByGrid(town: ReturnType<typeof generateDemoTown>): Map<string, string[]> {
+  const buildings = new Map(town.buildings.map((b) => [b.id, b]));
+  const places = new Map<string, Set<string>>();
+  for (const household of town.households) {
+    const building = household.buildingId ? buildings.get(household.buildingId) : undefined;
+    const place = building
+      ? `${building.estate}${building.name}${household.unit ?? 1}单元`
+      : household.address;
+    const set = places.get(household.gridId) ?? new Set<string>();
+    places.set(household.gridId, set.add(place));
+  }
+  return new Map([...places].map(([gridId, set]) => [gridId, [...set]]));
+}
+
+/**
+ * A week of problems in the freshly loaded town, acted on by the demo accounts where one covers the
+ * grid or the department (so 王丽 finds her own reports, 刘建华 his inbox, 周警官 his orders), by
+ * stand-ins elsewhere. One stored photo serves as every picture.
+ */
+function seedDemoProblems(store: Store, now: number, places: ReadonlyMap<string, string[]>): number {
+  const grids = store
+    .gridTree()
+    .map((g) => store.getRecord('grids', g.id)?.data)
+    .filter((grid): grid is NonNullable<typeof grid> => grid !== undefined && grid.kind === 'grid');
+  const users = DEMO_ACCOUNTS.map((account) => store.getUserByUsername(account.username)).filter(
+    (user) => user !== undefined,
+  );
+  const actorOf = (user: (typeof users)[number]): Actor => ({
+    role: user.role,
+    userId: user.id,
+    name: user.name,
+    ...(user.departmentId ? { departmentId: user.departmentId } : {}),
+  });
+  const workerOf = new Map(
+    users.filter((u) => u.role === 'worker').flatMap((u) => u.gridIds.map((id) => [id, actorOf(u)] as const)),
+  );
+  const center = users.find((u) => u.role === 'center');
+  const leader = users.find((u) => u.role === 'leader');
+  if (!center || grids.length === 0) return 0;
+  const demoGrids = grids.map((grid) => ({
+    id: grid.id,
+    places: places.get(grid.id) ?? [],
+    worker: workerOf.get(grid.id) ?? {
+      role: 'worker' as const,
+      userId: `demo-${grid.code}`,
+      name: `网格员（${grid.code}）`,
+    },
+  }));
+  const departmentStaff = new Map(
+    users
+      .filter((u) => u.role === 'department' && u.departmentId)
+      .map((u) => [u.departmentId!, actorOf(u)] as const),
+  );
+
+  const bytes = readFileSync(DEMO_PHOTO);
+  const photoId = createHash('sha256').update(bytes).digest('hex');
+  const common = { departmentStaff, lastDay: shanghaiDay(now), days: 7, notAfter: now, photoIds: [photoId] };
+  const townWide = generateDemoProblems({
+    ...common,
+    grids: demoGrids,
+    count: demoGrids.length * 2,
+    dispatcher: actorOf(center),
+    seed: 20261122,
+  });
+  // The grid leader's own grids get more, dispatched by the leader: a full inbox to log into.
+  const leaderGrids = demoGrids.filter((g) => leader?.gridIds.includes(g.id));
+  const leaders =
+    leader && leaderGrids.length > 0
+      ? generateDemoProblems({
+          ...common,
+          grids: leaderGrids,
+          count: 40,
+          dispatcher: actorOf(leader),
+          seed: 7,
+        })
+      : { problems: [] };
+  const problems = [...townWide.problems, ...leaders.problems];
+
+  const uploader = [...workerOf.values()][0]?.userId ?? center.id;
+  store.putBlob(
+    { sha256: photoId, size: bytes.length, type: 'image/jpeg', uploadedBy: uploader, gridId: null, at: now },
+    bytes,
+  );
+  store.transaction(() => {
+    for (const problem of problems) store.writeRecord('problems', problem, null, problem.updatedAt);
+  });
+  return problems.length;
 }
 
 /**

@@ -48,7 +48,8 @@ async function main() {
     const seeded = await seedDemo(store, { households: config.households });
     if (seeded.records > 0)
       console.log(
-        `演示数据：${seeded.households} 户、${seeded.people} 人（共 ${seeded.records} 条记录），` +
+        `演示数据：${seeded.households} 户、${seeded.people} 人、近一周问题 ${seeded.problems} 件` +
+          `（共 ${seeded.records} 条记录），` +
           `生成 ${Math.round(seeded.generateMs)} ms，写入 ${Math.round(seeded.insertMs)} ms`,
       );
     // Printed on every start: the demo accounts are public by design (DEMO=off for real use).

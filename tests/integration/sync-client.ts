@@ -21,18 +21,6 @@ export interface Faults {
 
 export const NO_FAULTS: Faults = { errorRate: 0, killMidPushRate: 0, dropResponseRate: 0 };
 
-/** A seeded PRNG (mulberry32), so a failing run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface FaultyTransport {
   fetch: FetchLike;
   faults: Faults;

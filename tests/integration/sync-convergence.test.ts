@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { recordVisit } from '../../src/app/commands/round.ts';
 import { updateHousehold } from '../../src/app/commands/register.ts';
 import { createHarness, type Harness } from '../server/harness.ts';
-import { openDevice, seededRandom, type Device } from './sync-client.ts';
+import { seededRandom } from '../../src/shared/domain/seeded-random.ts';
+import { openDevice, type Device } from './sync-client.ts';
 
 let harness: Harness;
 

@@ -3,7 +3,8 @@ import { recordVisit } from '../../src/app/commands/round.ts';
 import { updateHousehold } from '../../src/app/commands/register.ts';
 import { META_KEYS, readMeta } from '../../src/app/db/meta.ts';
 import { createHarness, type Harness } from '../server/harness.ts';
-import { NO_FAULTS, openDevice, seededRandom, type Device, type Faults } from './sync-client.ts';
+import { seededRandom } from '../../src/shared/domain/seeded-random.ts';
+import { NO_FAULTS, openDevice, type Device, type Faults } from './sync-client.ts';
 
 /** Rounds of "write offline, then sync through a bad network" per fault. */
 const LOOPS = 100;

@@ -59,10 +59,18 @@ export interface TestMutation {
   createdAt?: number;
 }
 
-export async function createHarness(options: { households?: number } = {}): Promise<Harness> {
+/** `problems`: also seed the demo's week of problems (off by default: most tests start with none). */
+export async function createHarness(
+  options: { households?: number; problems?: boolean } = {},
+): Promise<Harness> {
   const store = openStore({ file: ':memory:' });
   const clock = { now: T0 };
-  await seedDemo(store, { households: options.households ?? 300, kdf: TEST_KDF, now: T0 });
+  await seedDemo(store, {
+    households: options.households ?? 300,
+    kdf: TEST_KDF,
+    now: T0,
+    problems: options.problems ?? false,
+  });
   const app = createServerApp({ store, now: () => clock.now, kdf: TEST_KDF });
   const codes = new Map(
     store.gridTree().map((g) => [store.getRecord('grids', g.id)!.data.code, g.id] as const),

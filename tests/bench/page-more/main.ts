@@ -33,7 +33,8 @@ import type { Building, Household, Person, Problem, Visit } from '../../../src/s
 import { shanghaiDayStart } from '../../../src/shared/time.ts';
 import type { MoreBenchApi, RoundSetup } from './api.ts';
 import { makeProblems } from './make-problems.ts';
-import { makeVisitHistory, seededRandom } from './make-visits.ts';
+import { seededRandom } from '../../../src/shared/domain/seeded-random.ts';
+import { makeVisitHistory } from './make-visits.ts';
 
 // Dexie turns on debug mode (an async stack task per operation) on localhost and 127.0.0.1. Phones
 // never run the app from there, so measure Dexie as they run it.

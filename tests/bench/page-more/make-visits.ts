@@ -13,18 +13,7 @@ import {
 } from '../../../src/shared/domain/visit-cadence.ts';
 import type { Shift, Visit, VisitOutcome } from '../../../src/shared/schemas/index.ts';
 import { addCalendarDays, shanghaiDayStart } from '../../../src/shared/time.ts';
-
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../src/shared/domain/seeded-random.ts';
 
 /** Mean days between visits a worker manages for each cadence. */
 const INTERVAL_DAYS: Record<ScheduledCadence, number> = { daily: 1, weekly: 7, monthly: 30, quarterly: 91 };

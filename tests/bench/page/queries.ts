@@ -1,5 +1,6 @@
 import type { RegisterRows } from '../../../src/app/db/load-register.ts';
 import type { PinyinOf } from '../../../src/shared/domain/search-keys.ts';
+import { seededRandom } from '../../../src/shared/domain/seeded-random.ts';
 import type { BenchQuery, QueryKind } from '../bench-api.ts';
 
 /** Fixed, so every run (and every engine) searches for the same things. */
@@ -8,15 +9,8 @@ export const QUERY_COUNT = 200;
 const KINDS: readonly QueryKind[] = ['name', 'pinyin', 'phone', 'id-tail', 'address'];
 
 /** mulberry32: a tiny seeded generator; the queries only need to be repeatable, not random. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  const float = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function seededPicker(seed: number) {
+  const float = seededRandom(seed);
   const int = (min: number, max: number) => min + Math.floor(float() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => {
     const item = items[Math.floor(float() * items.length)];
@@ -32,7 +26,7 @@ function seededRandom(seed: number) {
  * of an ID number, and the start of an address (estate and building, or village and group).
  */
 export function benchQueries(rows: RegisterRows, pinyinOf: PinyinOf): BenchQuery[] {
-  const random = seededRandom(QUERY_SEED);
+  const random = seededPicker(QUERY_SEED);
   const withPhone = rows.people.filter((p) => p.phone && p.phone.replace(/\D/g, '').length >= 4);
   const queryOf: Record<QueryKind, () => string> = {
     name: () => {
