@@ -124,6 +124,65 @@ export const userSchema = z.object({
 export type User = z.infer<typeof userSchema>;
 
 export const loginResponseSchema = z.object({ token: z.string(), user: userSchema });
+
+/** Roles that work inside grids: their accounts name the grids they cover. */
+export const GRID_ROLES = ['worker', 'helper', 'leader'] as const;
+
+export const accountPasswordSchema = z
+  .string({ error: '请填写初始密码' })
+  .min(8, { error: '密码至少 8 位' })
+  .max(128, { error: '密码最多 128 位' });
+
+/** POST /api/admin/users: an administrator opens an account. */
+export const newAccountSchema = z
+  .object({
+    username: z
+      .string({ error: '请填写用户名' })
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9_.-]{2,31}$/, { error: '用户名为 3-32 位小写字母、数字、点、下划线或短横线' }),
+    name: z
+      .string({ error: '请填写姓名' })
+      .trim()
+      .min(1, { error: '请填写姓名' })
+      .max(40, { error: '姓名最多 40 字' }),
+    role: roleSchema.exclude(['resident'], { error: '请选择角色' }),
+    gridIds: z.array(z.string().min(1)).max(200).default([]),
+    departmentId: z.string().min(1).optional(),
+    password: accountPasswordSchema,
+  })
+  .superRefine((account, context) => {
+    const inGrids = (GRID_ROLES as readonly string[]).includes(account.role);
+    if (inGrids && account.gridIds.length === 0)
+      context.addIssue({
+        code: 'custom',
+        path: ['gridIds'],
+        message: '网格员、兼职网格员和网格长至少负责一个网格',
+      });
+    if (!inGrids && account.gridIds.length > 0)
+      context.addIssue({
+        code: 'custom',
+        path: ['gridIds'],
+        message: '只有网格员、兼职网格员和网格长按网格分配',
+      });
+    if (account.role === 'department' && !account.departmentId)
+      context.addIssue({ code: 'custom', path: ['departmentId'], message: '职能部门账号需要选择部门' });
+    if (account.role !== 'department' && account.departmentId)
+      context.addIssue({ code: 'custom', path: ['departmentId'], message: '只有职能部门账号属于部门' });
+  });
+export type NewAccount = z.input<typeof newAccountSchema>;
+
+/** POST /api/admin/users/:id/password: a new password; the account's sessions end with it. */
+export const passwordResetSchema = z.object({ password: accountPasswordSchema });
+
+/** An account as the administrator sees it (never its password hash). */
+export const accountSchema = userSchema.extend({
+  createdAt: z.number(),
+  revokedAt: z.number().nullable(),
+});
+export type Account = z.infer<typeof accountSchema>;
+export const accountsResponseSchema = z.object({ users: z.array(accountSchema) });
+export const accountResponseSchema = z.object({ user: accountSchema });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 /** Every error the API returns: `{ error: { reason, message } }` with a 4xx (or 5xx) status. */
@@ -133,6 +192,7 @@ export const API_ERROR_REASONS = [
   'unauthorized',
   'forbidden',
   'not-found',
+  'conflict',
   'payload-too-large',
   'unsupported-type',
   'too-many-requests',

@@ -249,8 +249,23 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
     const expected = signedOut ? 401 : principal === 'admin' ? 200 : 403;
     expect((await as(principal, 'GET', '/api/admin/users')).status).toBe(expected);
     expect((await as(principal, 'GET', '/api/admin/audit')).status).toBe(expected);
-    if (principal !== 'admin')
+    if (principal !== 'admin') {
       expect((await as(principal, 'POST', `/api/admin/users/${throwawayUser}/revoke`)).status).toBe(expected);
+      const password = { body: { password: 'not-allowed-2026' } };
+      expect(
+        (await as(principal, 'POST', `/api/admin/users/${throwawayUser}/password`, password)).status,
+      ).toBe(expected);
+      const account = {
+        username: `by-${principal}`,
+        name: '越权',
+        role: 'admin',
+        password: 'not-allowed-2026',
+      };
+      expect((await as(principal, 'POST', '/api/admin/users', { body: account })).status).toBe(expected);
+    } else {
+      const account = { username: 'matrix-center', name: '值班', role: 'center', password: 'allowed-2026' };
+      expect((await as(principal, 'POST', '/api/admin/users', { body: account })).status).toBe(201);
+    }
   });
 
   it('POST /api/audit (an export made on the device)', async () => {

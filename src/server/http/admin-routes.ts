@@ -1,9 +1,13 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
+import { DEPARTMENTS } from '../../shared/domain/departments.ts';
+import { newId } from '../../shared/domain/ids.ts';
 import { canSeeSensitive } from '../../shared/domain/privacy.ts';
+import { newAccountSchema, passwordResetSchema, type Account } from '../../shared/protocol.ts';
 import { CARE_TAGS, type CareTag } from '../../shared/schemas/care-tags.ts';
 import { CONFLICT_LOG_ROLES, gridFilter } from '../scope.ts';
-import type { ConflictRow, UserRole } from '../store/store.ts';
+import { hashPassword } from '../auth.ts';
+import type { ConflictRow, StoredUser, UserRole } from '../store/store.ts';
 import { ApiFailure, parseOr400, readJson, type AppEnv, type ServerDeps } from './context.ts';
 import { requireAuth } from './auth-routes.ts';
 
@@ -53,6 +57,11 @@ function redactConflict(conflict: ConflictRow): ConflictRow | undefined {
   return { ...conflict, overwritten: strip(conflict.overwritten), value: strip(conflict.value) };
 }
 
+/** What the administrator sees of an account: everything but its password hash. */
+function accountOf({ passwordHash: _hash, ...account }: StoredUser): Account {
+  return account;
+}
+
 export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
   const { store } = deps;
 
@@ -85,9 +94,57 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
   });
 
   app.get('/api/admin/users', requireAuth(deps), requireRole(ADMIN_ONLY, '只有管理员可以管理账号'), (c) =>
-    c.json({
-      users: store.listUsers().map(({ passwordHash: _hash, ...user }) => user),
-    }),
+    c.json({ users: store.listUsers().map(accountOf) }),
+  );
+
+  // Opening an account: the role decides what it covers (grids, or a department), checked here.
+  app.post(
+    '/api/admin/users',
+    requireAuth(deps),
+    requireRole(ADMIN_ONLY, '只有管理员可以开设账号'),
+    async (c) => {
+      const input = parseOr400(newAccountSchema, await readJson(c));
+      if (store.getUserByUsername(input.username))
+        throw new ApiFailure(409, 'conflict', `用户名 ${input.username} 已被使用`);
+      for (const gridId of input.gridIds) {
+        const grid = store.getRecord('grids', gridId);
+        if (!grid || grid.isDeleted) throw new ApiFailure(400, 'invalid-request', `没有这个网格：${gridId}`);
+      }
+      if (input.departmentId && !DEPARTMENTS.some((d) => d.id === input.departmentId))
+        throw new ApiFailure(400, 'invalid-request', `没有这个部门：${input.departmentId}`);
+      const admin = c.get('user');
+      const user = store.createUser({
+        id: newId(),
+        username: input.username,
+        name: input.name,
+        role: input.role,
+        gridIds: [...new Set(input.gridIds)],
+        ...(input.departmentId ? { departmentId: input.departmentId } : {}),
+        passwordHash: await hashPassword(input.password, deps.kdf),
+        createdAt: deps.now(),
+      });
+      store.audit(deps.now(), admin.id, 'create-user', {
+        userId: user.id,
+        username: user.username,
+        role: user.role,
+      });
+      return c.json({ user: accountOf(user) }, 201);
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/password',
+    requireAuth(deps),
+    requireRole(ADMIN_ONLY, '只有管理员可以重置密码'),
+    async (c) => {
+      const { password } = parseOr400(passwordResetSchema, await readJson(c));
+      const id = c.req.param('id');
+      const target = store.getUser(id);
+      if (!target) throw new ApiFailure(404, 'not-found', '没有这个账号');
+      store.setPassword(id, await hashPassword(password, deps.kdf), deps.now());
+      store.audit(deps.now(), c.get('user').id, 'reset-password', { userId: id, username: target.username });
+      return c.json({ ok: true });
+    },
   );
 
   app.post(

@@ -228,6 +228,15 @@ export class Store {
     });
   }
 
+  /** A new password; every session of the account ends, so whoever knew the old one is signed out. */
+  setPassword(id: string, passwordHash: string, at: number): boolean {
+    return this.transaction(() => {
+      const changed = this.#sql('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+      this.#sql('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, id);
+      return changed.changes > 0;
+    });
+  }
+
   insertSession(tokenHash: string, userId: string, createdAt: number, expiresAt: number) {
     this.#sql('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
       tokenHash,

@@ -1,0 +1,127 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { accountResponseSchema, accountsResponseSchema } from '../../src/shared/protocol.ts';
+import { createHarness, errorOf, type Harness } from './harness.ts';
+
+/** An administrator opens accounts for a real town (with DEMO=off there is nobody else to log in). */
+let h: Harness;
+let admin: string;
+
+beforeEach(async () => {
+  h = await createHarness({ households: 120 });
+  admin = await h.login('admin');
+});
+
+const PASSWORD = 'xingfu-2026';
+
+async function create(body: unknown, token = admin) {
+  return h.call('POST', '/api/admin/users', { token, body });
+}
+
+describe('opening accounts', () => {
+  it("opens a worker's account: the worker signs in and pulls only that grid", async () => {
+    const response = await create({
+      username: '  Li.Na ',
+      name: '李娜',
+      role: 'worker',
+      gridIds: [h.grid('XF-03')],
+      password: PASSWORD,
+    });
+    expect(response.status).toBe(201);
+    const { user } = accountResponseSchema.parse(await response.json());
+    expect(user).toMatchObject({
+      username: 'li.na',
+      name: '李娜',
+      role: 'worker',
+      gridIds: [h.grid('XF-03')],
+    });
+    expect(JSON.stringify(user)).not.toContain('scrypt');
+
+    const token = await h.login('li.na', PASSWORD);
+    const changes = await h.pullAll(token);
+    const households = changes.filter((c) => c.kind === 'households');
+    expect(households.length).toBeGreaterThan(0);
+    expect(households.every((c) => (c.data as { gridId: string }).gridId === h.grid('XF-03'))).toBe(true);
+
+    const listed = accountsResponseSchema.parse(
+      await (await h.call('GET', '/api/admin/users', { token: admin })).json(),
+    );
+    expect(listed.users.map((u) => u.username)).toContain('li.na');
+    expect(h.store.listAudit(10, 'create-user')[0]?.detail).toMatchObject({
+      username: 'li.na',
+      role: 'worker',
+    });
+  });
+
+  it('opens a department account that sees only what is dispatched to its department', async () => {
+    const response = await create({
+      username: 'huanbao01',
+      name: '生态环境所值班',
+      role: 'department',
+      departmentId: 'dept-market',
+      password: PASSWORD,
+    });
+    expect(response.status).toBe(201);
+    const token = await h.login('huanbao01', PASSWORD);
+    expect((await h.pullAll(token)).filter((c) => c.kind === 'households')).toEqual([]);
+  });
+
+  it('refuses, with a clear reason, what would make a broken account', async () => {
+    const base = {
+      username: 'wgy09',
+      name: '张三',
+      role: 'worker',
+      gridIds: [h.grid('XF-01')],
+      password: PASSWORD,
+    };
+    const cases: Array<[unknown, RegExp]> = [
+      [{ ...base, username: 'wgy01' }, /用户名 wgy01 已被使用/],
+      [{ ...base, username: '张三' }, /用户名为 3-32 位/],
+      [{ ...base, gridIds: [] }, /至少负责一个网格/],
+      [{ ...base, gridIds: ['no-such-grid'] }, /没有这个网格/],
+      [{ ...base, role: 'center' }, /只有网格员、兼职网格员和网格长按网格分配/],
+      [{ ...base, role: 'department', gridIds: [] }, /需要选择部门/],
+      [{ ...base, role: 'department', gridIds: [], departmentId: 'dept-nowhere' }, /没有这个部门/],
+      [{ ...base, role: 'resident' }, /请选择角色/],
+      [{ ...base, password: 'short' }, /密码至少 8 位/],
+      [{ ...base, name: ' ' }, /请填写姓名/],
+    ];
+    for (const [body, message] of cases) {
+      const error = await errorOf(await create(body));
+      expect(error.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(error.status).toBeLessThan(500);
+      expect(error.message, JSON.stringify(body)).toMatch(message);
+    }
+    expect(h.store.getUserByUsername('wgy09')).toBeUndefined();
+  });
+
+  it('lets only an administrator open accounts or reset passwords', async () => {
+    const leader = await h.login('wgz01');
+    const body = { username: 'sneaky', name: '某人', role: 'admin', password: PASSWORD };
+    expect((await errorOf(await create(body, leader))).status).toBe(403);
+    const worker = h.store.getUserByUsername('wgy01')!;
+    const reset = await h.call('POST', `/api/admin/users/${worker.id}/password`, {
+      token: leader,
+      body: { password: PASSWORD },
+    });
+    expect(reset.status).toBe(403);
+    expect(h.store.getUserByUsername('sneaky')).toBeUndefined();
+  });
+
+  it('a password reset signs the account out everywhere; the new password works', async () => {
+    const old = await h.login('wgy01');
+    const worker = h.store.getUserByUsername('wgy01')!;
+    const reset = await h.call('POST', `/api/admin/users/${worker.id}/password`, {
+      token: admin,
+      body: { password: PASSWORD },
+    });
+    expect(reset.status).toBe(200);
+    expect((await h.call('GET', '/api/me', { token: old })).status).toBe(401);
+    await expect(h.login('wgy01')).rejects.toThrow(/login wgy01: 401/);
+    expect((await h.call('GET', '/api/me', { token: await h.login('wgy01', PASSWORD) })).status).toBe(200);
+    const missing = await h.call('POST', '/api/admin/users/nobody/password', {
+      token: admin,
+      body: { password: PASSWORD },
+    });
+    expect(await errorOf(missing)).toMatchObject({ status: 404, reason: 'not-found' });
+  });
+});
