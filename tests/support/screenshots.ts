@@ -144,6 +144,19 @@ try {
   await leader.shot('inbox');
   await leader.page.goto('/#/settings');
   await leader.shot('settings-account');
+
+  // The administrator's account management, with a form half filled in.
+  const admin = await newPage(browser);
+  await admin.page.goto('/#/login');
+  await admin.page.locator('input[name=username]').fill('admin');
+  await admin.page.locator('input[name=password]').fill('lianxin2026');
+  await admin.page.getByRole('button', { name: '登录并下载名册' }).click();
+  await admin.page.getByTestId('login-form').waitFor({ state: 'detached', timeout: 120_000 });
+  await admin.page.goto('/#/accounts');
+  await admin.page.getByTestId('account-list').getByText('wgy01').waitFor();
+  await admin.page.locator('input[name=username]').fill('wgy03');
+  await admin.page.locator('input[name=name]').fill('孙芳');
+  await admin.shot('accounts', true);
   console.log(`screenshots written to ${outDir}`);
 } finally {
   await browser.close();

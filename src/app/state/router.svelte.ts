@@ -3,7 +3,7 @@
  * back button work. Routes: #/ home, #/browse, #/browse/b/<buildingId>, #/browse/v/<group>,
  * #/household/<id>, #/search, #/tag/<tag>, #/settings, #/import, #/grids; the daily round:
  * #/ today, #/grid overview, #/visit/<householdId>, #/tonight, #/check/<templateId>/<b|e>/<id>, #/my-day;
- * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单).
+ * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单); #/accounts (admin).
  */
 export type Route =
   | { page: 'home' }
@@ -26,7 +26,8 @@ export type Route =
   | { page: 'tag'; tag: string }
   | { page: 'settings' }
   | { page: 'import' }
-  | { page: 'grids' };
+  | { page: 'grids' }
+  | { page: 'accounts' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -66,6 +67,7 @@ export function parseRoute(hash: string): Route {
     case 'settings':
     case 'import':
     case 'grids':
+    case 'accounts':
       return { page: first };
     default:
       return { page: 'home' };

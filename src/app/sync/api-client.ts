@@ -1,5 +1,9 @@
 import {
+  accountResponseSchema,
+  accountsResponseSchema,
   apiErrorSchema,
+  type Account,
+  type NewAccount,
   BLOB_GRID_HEADER,
   conflictsResponseSchema,
   type Conflict,
@@ -126,6 +130,32 @@ export class ApiClient {
     const headers: Record<string, string> = { 'content-type': blob.type || 'image/jpeg' };
     if (gridId) headers[BLOB_GRID_HEADER] = gridId;
     await this.#request(`/api/blobs/${sha256}`, { method: 'PUT', headers, body: blob });
+  }
+
+  /** Accounts (administrators only). */
+  async accounts(): Promise<Account[]> {
+    return accountsResponseSchema.parse(await this.#json('/api/admin/users')).users;
+  }
+
+  async createAccount(account: NewAccount): Promise<Account> {
+    const body = await this.#json('/api/admin/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(account),
+    });
+    return accountResponseSchema.parse(body).user;
+  }
+
+  async resetPassword(userId: string, password: string): Promise<void> {
+    await this.#request(`/api/admin/users/${encodeURIComponent(userId)}/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password }),
+    });
+  }
+
+  async revokeAccount(userId: string): Promise<void> {
+    await this.#request(`/api/admin/users/${encodeURIComponent(userId)}/revoke`, { method: 'POST' });
   }
 
   /** The conflict log of the caller's grids: who overwrote which field, and what was lost. */
