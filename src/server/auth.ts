@@ -115,6 +115,11 @@ export class LoginThrottle {
     this.#failures.delete(key);
   }
 
+  /** Forgets the failures of every key that starts with `prefix` (an account's, from any address). */
+  forgetPrefix(prefix: string) {
+    for (const key of this.#failures.keys()) if (key.startsWith(prefix)) this.#failures.delete(key);
+  }
+
   #prune(now: number) {
     for (const [key, entry] of this.#failures) if (now >= entry.resetAt) this.#failures.delete(key);
   }

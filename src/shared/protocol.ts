@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MUTATION_NAMES, type MutationName } from './mutations.ts';
 import { RECORD_KINDS, type RecordKind } from './records.ts';
 import { epochMsSchema } from './schemas/common.ts';
+import type { GridKind } from './schemas/grid.ts';
 import { roleSchema } from './schemas/problem.ts';
 
 /** Sent with every sync request; the server refuses a mismatch with reason `protocol-version`. */
@@ -109,7 +110,8 @@ export const pullResponseSchema = z.object({
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 
 export const loginRequestSchema = z.object({
-  username: z.string().trim().min(1, { error: '请输入用户名' }).max(64),
+  // Usernames are stored in lower case: a phone keyboard's capital first letter still signs in.
+  username: z.string().trim().toLowerCase().min(1, { error: '请输入用户名' }).max(64),
   password: z.string().min(1, { error: '请输入密码' }).max(200),
 });
 
@@ -128,6 +130,18 @@ export const loginResponseSchema = z.object({ token: z.string(), user: userSchem
 /** Roles that work inside grids: their accounts name the grids they cover. */
 export const GRID_ROLES = ['worker', 'helper', 'leader'] as const;
 
+/**
+ * What kind of grid each of those roles may be given. Scope reaches down the grid tree, so a worker
+ * given a community (or the town) would cover every household in it: workers and helpers get grids,
+ * leaders may also lead a whole community or village; nobody is given the town (that is the command
+ * center's and the administrator's reach, by role).
+ */
+export const GRID_KINDS_BY_ROLE = {
+  worker: ['grid', 'micro', 'special'],
+  helper: ['grid', 'micro', 'special'],
+  leader: ['grid', 'micro', 'special', 'community', 'village'],
+} as const satisfies Record<(typeof GRID_ROLES)[number], readonly GridKind[]>;
+
 export const accountPasswordSchema = z
   .string({ error: '请填写初始密码' })
   .min(8, { error: '密码至少 8 位' })
@@ -140,6 +154,7 @@ export const newAccountSchema = z
       .string({ error: '请填写用户名' })
       .trim()
       .toLowerCase()
+      .min(1, { error: '请填写用户名' })
       .regex(/^[a-z0-9][a-z0-9_.-]{2,31}$/, { error: '用户名为 3-32 位小写字母、数字、点、下划线或短横线' }),
     name: z
       .string({ error: '请填写姓名' })

@@ -27,7 +27,7 @@ test('the administrator opens a grid worker account; the new worker signs in to 
   // Nothing filled in: each field says what it needs, nothing is sent.
   await form.locator('input[name=password]').fill('');
   await form.getByRole('button', { name: '开设账号' }).click();
-  await expect(form).toContainText('用户名为 3-32 位');
+  await expect(form).toContainText('请填写用户名');
   await expect(form).toContainText('请填写姓名');
   await expect(form).toContainText('至少负责一个网格');
   await expect(form).toContainText('密码至少 8 位');

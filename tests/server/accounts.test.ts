@@ -36,6 +36,8 @@ describe('opening accounts', () => {
     });
     expect(JSON.stringify(user)).not.toContain('scrypt');
 
+    // Signs in however the phone keyboard capitalises it.
+    await h.login('Li.Na', PASSWORD);
     const token = await h.login('li.na', PASSWORD);
     const changes = await h.pullAll(token);
     const households = changes.filter((c) => c.kind === 'households');
@@ -94,6 +96,23 @@ describe('opening accounts', () => {
     expect(h.store.getUserByUsername('wgy09')).toBeUndefined();
   });
 
+  it('gives workers grids, not the community or town above them (scope reaches down the tree)', async () => {
+    const kindOf = (kind: string) =>
+      h.store.gridTree().find((g) => h.store.getRecord('grids', g.id)!.data.kind === kind)!.id;
+    const worker = { username: 'wgy10', name: '周强', role: 'worker', password: PASSWORD };
+    expect((await errorOf(await create({ ...worker, gridIds: [kindOf('town')] }))).message).toMatch(
+      /是镇\/街道，不能分配给这个角色/,
+    );
+    expect((await errorOf(await create({ ...worker, gridIds: [kindOf('community')] }))).message).toMatch(
+      /是社区，不能分配给这个角色/,
+    );
+    const leader = { ...worker, username: 'wgz10', role: 'leader', gridIds: [kindOf('community')] };
+    expect((await create(leader)).status).toBe(201);
+    expect(
+      (await errorOf(await create({ ...leader, username: 'wgz11', gridIds: [kindOf('town')] }))).status,
+    ).toBe(400);
+  });
+
   it('lets only an administrator open accounts or reset passwords', async () => {
     const leader = await h.login('wgz01');
     const body = { username: 'sneaky', name: '某人', role: 'admin', password: PASSWORD };
@@ -118,6 +137,15 @@ describe('opening accounts', () => {
     expect((await h.call('GET', '/api/me', { token: old })).status).toBe(401);
     await expect(h.login('wgy01')).rejects.toThrow(/login wgy01: 401/);
     expect((await h.call('GET', '/api/me', { token: await h.login('wgy01', PASSWORD) })).status).toBe(200);
+    // Locked out by wrong guesses: a reset lets the new password in at once.
+    for (let i = 0; i < 6; i++)
+      await h.call('POST', '/api/login', { body: { username: 'wgy01', password: 'wrong' } });
+    expect(
+      (await h.call('POST', '/api/login', { body: { username: 'wgy01', password: PASSWORD } })).status,
+    ).toBe(429);
+    const again = { token: admin, body: { password: 'another-2026' } };
+    expect((await h.call('POST', `/api/admin/users/${worker.id}/password`, again)).status).toBe(200);
+    await h.login('wgy01', 'another-2026');
     const missing = await h.call('POST', '/api/admin/users/nobody/password', {
       token: admin,
       body: { password: PASSWORD },

@@ -85,12 +85,13 @@ const LETTERS = DAILY_LIST_COLUMNS.map((_, i) => String.fromCharCode(65 + i));
 const styleOf = (style: number) => (style ? ` s="${style}"` : '');
 /** Excel trims spaces and line breaks at either end of a text unless told to keep them. */
 const EDGE_WHITESPACE = /^\s|\s$/;
-const textCell = (ref: string, text: string, style = 0) =>
-  text === ''
-    ? `<c r="${ref}"${styleOf(style)}/>`
-    : `<c r="${ref}"${styleOf(style)} t="inlineStr"><is><t${
-        EDGE_WHITESPACE.test(text) ? ' xml:space="preserve"' : ''
-      }>${escapeXml(text)}</t></is></c>`;
+function textCell(ref: string, text: string, style = 0): string {
+  if (text === '') return `<c r="${ref}"${styleOf(style)}/>`;
+  // Tested after escaping: a dropped control character can leave a space at the edge.
+  const escaped = escapeXml(text);
+  const space = EDGE_WHITESPACE.test(escaped) ? ' xml:space="preserve"' : '';
+  return `<c r="${ref}"${styleOf(style)} t="inlineStr"><is><t${space}>${escaped}</t></is></c>`;
+}
 
 function sheetXml(rows: readonly DailyListRow[], summary: DailyListSummary): string {
   const lines = dailyListSummaryLines(summary);

@@ -37,9 +37,10 @@ export class ApiError extends Error {
 }
 
 /** No answer at all (offline, connection reset, DNS): always retried. */
+/** The request never got an answer (offline, no signal, server down): said in the worker's words. */
 export class NetworkError extends Error {
   constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause));
+    super('没有连上镇服务器：请检查网络后再试', { cause });
     this.name = 'NetworkError';
   }
 }

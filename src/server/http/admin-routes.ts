@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { DEPARTMENTS } from '../../shared/domain/departments.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { canSeeSensitive } from '../../shared/domain/privacy.ts';
-import { newAccountSchema, passwordResetSchema, type Account } from '../../shared/protocol.ts';
+import {
+  GRID_KINDS_BY_ROLE,
+  GRID_ROLES,
+  newAccountSchema,
+  passwordResetSchema,
+  type Account,
+} from '../../shared/protocol.ts';
+import { GRID_KIND_LABELS } from '../../shared/schemas/grid.ts';
 import { CARE_TAGS, type CareTag } from '../../shared/schemas/care-tags.ts';
 import { CONFLICT_LOG_ROLES, gridFilter } from '../scope.ts';
 import { hashPassword } from '../auth.ts';
@@ -106,27 +113,48 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
       const input = parseOr400(newAccountSchema, await readJson(c));
       if (store.getUserByUsername(input.username))
         throw new ApiFailure(409, 'conflict', `用户名 ${input.username} 已被使用`);
+      const allowedKinds: readonly string[] = (GRID_ROLES as readonly string[]).includes(input.role)
+        ? GRID_KINDS_BY_ROLE[input.role as (typeof GRID_ROLES)[number]]
+        : [];
       for (const gridId of input.gridIds) {
         const grid = store.getRecord('grids', gridId);
         if (!grid || grid.isDeleted) throw new ApiFailure(400, 'invalid-request', `没有这个网格：${gridId}`);
+        // Scope reaches down the tree: the kind given decides how much of the town the account covers.
+        if (!allowedKinds.includes(grid.data.kind))
+          throw new ApiFailure(
+            400,
+            'invalid-request',
+            `${grid.data.name}是${GRID_KIND_LABELS[grid.data.kind].zh}，不能分配给这个角色：请选择具体网格`,
+          );
       }
       if (input.departmentId && !DEPARTMENTS.some((d) => d.id === input.departmentId))
         throw new ApiFailure(400, 'invalid-request', `没有这个部门：${input.departmentId}`);
       const admin = c.get('user');
-      const user = store.createUser({
-        id: newId(),
-        username: input.username,
-        name: input.name,
-        role: input.role,
-        gridIds: [...new Set(input.gridIds)],
-        ...(input.departmentId ? { departmentId: input.departmentId } : {}),
-        passwordHash: await hashPassword(input.password, deps.kdf),
-        createdAt: deps.now(),
-      });
+      const passwordHash = await hashPassword(input.password, deps.kdf);
+      let user: StoredUser;
+      try {
+        user = store.createUser({
+          id: newId(),
+          username: input.username,
+          name: input.name,
+          role: input.role,
+          gridIds: [...new Set(input.gridIds)],
+          ...(input.departmentId ? { departmentId: input.departmentId } : {}),
+          passwordHash,
+          createdAt: deps.now(),
+        });
+      } catch (error) {
+        // Two administrators opening the same username at once: the second hears why, not a 500.
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+          throw new ApiFailure(409, 'conflict', `用户名 ${input.username} 已被使用`);
+        throw error;
+      }
       store.audit(deps.now(), admin.id, 'create-user', {
         userId: user.id,
         username: user.username,
         role: user.role,
+        gridIds: user.gridIds,
+        ...(user.departmentId ? { departmentId: user.departmentId } : {}),
       });
       return c.json({ user: accountOf(user) }, 201);
     },
@@ -142,6 +170,8 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
       const target = store.getUser(id);
       if (!target) throw new ApiFailure(404, 'not-found', '没有这个账号');
       store.setPassword(id, await hashPassword(password, deps.kdf), deps.now());
+      // Reset most likely because they were locked out: the new password may be tried at once.
+      deps.throttle.forgetPrefix(`user:${target.username}|`);
       store.audit(deps.now(), c.get('user').id, 'reset-password', { userId: id, username: target.username });
       return c.json({ ok: true });
     },
