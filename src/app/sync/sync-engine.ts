@@ -195,8 +195,12 @@ export class SyncEngine {
             at: now,
           });
         }
-        // Step 3: only what the server acknowledged; rows queued during the round trip stay.
-        await db.outbox.where('mutationId').belowOrEqual(response.lastMutationId).delete();
+        // Step 3: only what the server acknowledged; rows queued during the round trip stay. The page
+        // starts at the oldest row and ids grow with seq, so the acknowledged rows are a run of seq:
+        // one range delete instead of a lookup and a delete per row.
+        const acked = rows.filter((row) => row.mutationId <= response.lastMutationId);
+        if (acked.length > 0)
+          await db.outbox.where(':id').between(acked[0]!.seq!, acked.at(-1)!.seq!, true, true).delete();
       });
       if (response.lastMutationId < rows.at(-1)!.mutationId) {
         throw new ApiError(500, 'server-error', '服务器没有确认全部修改，稍后重试');
