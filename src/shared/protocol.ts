@@ -39,6 +39,12 @@ export const pushRequestSchema = z.object({
   }),
   clientId: z.string().min(8).max(64),
   mutations: z.array(mutationSchema).min(1).max(MAX_PUSH_MUTATIONS),
+  /**
+   * The pull cursor this device has stored. A pull tells the server only the cursor it asks from, so
+   * without this the last page of every pull would count as unseen until the next pull, and an edit
+   * made on top of it would be logged as overwriting what the device had in fact seen.
+   */
+  held: z.number().int().nonnegative().optional(),
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
 import { idNumberCheckChar } from '../../src/shared/domain/id-number.ts';
 import type { Household } from '../../src/shared/schemas/index.ts';
 import {
@@ -7,6 +8,7 @@ import {
   householdUpdate,
   newClientId,
   PROTOCOL_HEADERS,
+  T0,
   type Harness,
 } from './harness.ts';
 
@@ -114,6 +116,41 @@ describe('concurrent edits of one household field', () => {
       headers: PROTOCOL_HEADERS,
     });
     expect(await errorOf(response)).toMatchObject({ status: 400, reason: 'invalid-request' });
+  });
+
+  it('logs nothing when the push says the device has stored the page that brought the first write', async () => {
+    const worker = await h.login('wgy01');
+    const leader = await h.login('wgz01');
+    const leaderClient = newClientId();
+    const before = h.store.currentVersion();
+    await h.push(worker, newClientId(), [
+      { ...householdUpdate(household.id, { phone: '13900000001' }), mutationId: 1 },
+    ]);
+    // The pull that brought the worker's write asked from before it; the server only knows that much.
+    const pulled = await h.call('GET', `/api/pull?cursor=${before}&clientId=${leaderClient}`, {
+      token: leader,
+      headers: PROTOCOL_HEADERS,
+    });
+    const { cursor } = (await pulled.json()) as { cursor: number };
+    // The leader's device stored that page, edits on top of it, and says so when it pushes.
+    const push = await h.call('POST', '/api/push', {
+      token: leader,
+      body: {
+        protocolVersion: PROTOCOL_VERSION,
+        clientId: leaderClient,
+        held: cursor,
+        mutations: [
+          {
+            clientId: leaderClient,
+            createdAt: T0,
+            ...householdUpdate(household.id, { phone: '13900000002' }),
+            mutationId: 1,
+          },
+        ],
+      },
+    });
+    expect(push.status).toBe(200);
+    expect(await conflictsSeenBy(leader)).toEqual([]);
   });
 
   it("shows a leader only their own grids' conflicts", async () => {

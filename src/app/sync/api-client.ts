@@ -109,11 +109,17 @@ export class ApiClient {
     await this.#request('/api/logout', { method: 'POST' });
   }
 
-  async push(clientId: string, mutations: Mutation[]): Promise<PushResponse> {
+  /** `held`: the pull cursor this device has stored (what it has seen, for conflict detection). */
+  async push(clientId: string, mutations: Mutation[], held?: number): Promise<PushResponse> {
     const body = await this.#json('/api/push', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ protocolVersion: PROTOCOL_VERSION, clientId, mutations }),
+      body: JSON.stringify({
+        protocolVersion: PROTOCOL_VERSION,
+        clientId,
+        mutations,
+        ...(held === undefined ? {} : { held }),
+      }),
     });
     return pushResponseSchema.parse(body);
   }

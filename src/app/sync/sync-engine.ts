@@ -163,6 +163,7 @@ export class SyncEngine {
   async push(): Promise<void> {
     const { db, api } = this.#options;
     const clientId = await ensureClientId(db);
+    const held = await readMeta<number>(db, META_KEYS.syncCursor);
     const pageAfter = (seq: number) => db.outbox.where('seq').above(seq).limit(MAX_PUSH_MUTATIONS).toArray();
     let rows = await pageAfter(-Infinity);
     while (rows.length > 0) {
@@ -175,7 +176,7 @@ export class SyncEngine {
         args: row.args,
         createdAt: row.createdAt,
       }));
-      const answer = api.push(clientId, mutations);
+      const answer = api.push(clientId, mutations, held);
       const nextRows = pageAfter(rows.at(-1)!.seq!);
       // Awaited below; if the push fails first, this read must not surface as an unhandled rejection.
       nextRows.catch(() => undefined);

@@ -45,6 +45,10 @@ export function registerSyncRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     if (client && client.userId !== user.id)
       throw new ApiFailure(403, 'forbidden', '此设备编号属于另一个账号：换账号登录后请使用新的设备编号');
     if (!client) store.bindClient(request.clientId, user.id, deps.now());
+    // What the device holds decides which overwrites are conflicts; a cursor from a server since reset
+    // can be no more than what this server has written.
+    if (request.held !== undefined)
+      store.setPulledVersion(request.clientId, Math.min(request.held, store.currentVersion()));
     const response: PushResponse = pushMutations(store, user, c.get('scope'), request, deps.now());
     return c.json(response);
   });
