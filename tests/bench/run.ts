@@ -35,10 +35,6 @@ if (values.only !== undefined && !(GROUPS as readonly string[]).includes(values.
   throw new Error(`--only must be one of ${GROUPS.join(', ')}`);
 const wants = (group: (typeof GROUPS)[number]) => values.only === undefined || values.only === group;
 
-// The app group runs first: its cold start is a sub-second figure, and right after the storage group's
-// 85,000-person loads it measured ~1,400 ms where alone it measured ~1,000 ms on this machine (the
-// machine is still busy with what those loads left behind). The table keeps the order of GROUPS.
-const app = wants('app') ? await attempt('App bench', () => runAppBench({ rounds })) : [];
 const figures: MeasuredFigure[] = [];
 if (wants('storage'))
   figures.push(
@@ -46,7 +42,7 @@ if (wants('storage'))
       runStorageBench({ rounds, pouchHouseholds, investigate: values.investigate }),
     )),
   );
-figures.push(...app);
+if (wants('app')) figures.push(...(await attempt('App bench', () => runAppBench({ rounds }))));
 // The daily round, problems and sync (issues 3-5), in the same report.
 const more = { investigate: values.investigate };
 if (wants('round')) figures.push(...(await attempt('Round bench', () => runRoundBench(more))));
