@@ -1,24 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
-import { waitForServiceWorker } from './helpers.ts';
-
-const DEMO_PASSWORD = 'lianxin2026';
-
-async function signIn(page: Page, username: string, password: string) {
-  await page.goto('/#/login');
-  await waitForServiceWorker(page);
-  const form = page.getByTestId('login-form');
-  await form.locator('input[name=username]').fill(username);
-  await form.locator('input[name=password]').fill(password);
-  await form.getByRole('button', { name: '登录并下载名册' }).click();
-  await expect(page.getByTestId('login-form')).toHaveCount(0, { timeout: 60_000 });
-}
+import { expect, test } from '@playwright/test';
+import { signIn } from './helpers.ts';
 
 test('the administrator opens a grid worker account; the new worker signs in to that grid', async ({
   browser,
 }) => {
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
-  await signIn(admin, 'admin', DEMO_PASSWORD);
+  await signIn(admin, 'admin');
   await admin.goto('/#/settings');
   await admin.getByTestId('accounts-link').click();
   await expect(admin.getByTestId('account-list')).toContainText('wgy01');

@@ -1,20 +1,8 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { goOffline, readOutbox, waitForServiceWorker } from './helpers.ts';
+import { goOffline, readOutbox, signIn } from './helpers.ts';
 
 const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
-const PASSWORD = 'lianxin2026';
-
-async function signIn(page: Page, username: string) {
-  await page.goto('/#/login');
-  await waitForServiceWorker(page);
-  const form = page.getByTestId('login-form');
-  await form.locator('input[name=username]').fill(username);
-  await form.locator('input[name=password]').fill(PASSWORD);
-  await form.getByRole('button', { name: '登录并下载名册' }).click();
-  await expect(page.getByTestId('login-form')).toHaveCount(0, { timeout: 60_000 });
-}
-
 async function goOnline(context: BrowserContext, page: Page) {
   await context.unroute('**/*');
   await context.setOffline(false);

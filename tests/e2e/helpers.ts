@@ -72,3 +72,17 @@ export async function readOutbox(page: Page): Promise<OutboxEntry[]> {
       }),
   );
 }
+
+/** The demo accounts' password (src/server/demo.ts). */
+export const DEMO_PASSWORD = 'lianxin2026';
+
+/** Signs in on the login screen and waits until the first sync has brought the user's grids. */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/#/login');
+  await waitForServiceWorker(page);
+  const form = page.getByTestId('login-form');
+  await form.locator('input[name=username]').fill(username);
+  await form.locator('input[name=password]').fill(password);
+  await form.getByRole('button', { name: '登录并下载名册' }).click();
+  await expect(page.getByTestId('login-form')).toHaveCount(0, { timeout: 60_000 });
+}

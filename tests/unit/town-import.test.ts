@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { planTownImport, type TownImportInput } from '../../src/shared/domain/town-import.ts';
+import {
+  BUILDING_TABLE_COLUMNS,
+  GRID_TABLE_COLUMNS,
+  planTownImport,
+  type TownImportInput,
+} from '../../src/shared/domain/town-import.ts';
 
 let ids = 0;
 const base = (over: Partial<TownImportInput>): TownImportInput => ({
@@ -9,18 +14,8 @@ const base = (over: Partial<TownImportInput>): TownImportInput => ({
   newId: () => `01900000-0000-7000-8000-${String(++ids).padStart(12, '0')}`,
   ...over,
 });
-const GRID_HEADER = ['编码', '名称', '类型', '上级编码'];
-const BUILDING_HEADER = [
-  '网格编码',
-  '小区',
-  '楼栋',
-  '单元数',
-  '楼层数',
-  '电梯数',
-  '消防栓数',
-  '燃气管道',
-  '供水管道',
-];
+const GRID_HEADER = [...GRID_TABLE_COLUMNS];
+const BUILDING_HEADER = [...BUILDING_TABLE_COLUMNS];
 const TOWN = [
   GRID_HEADER,
   ['HX', '红星镇', '镇/街道', ''],
