@@ -15,6 +15,10 @@ class RoundState {
   get today(): string {
     return shanghaiDay(this.#now);
   }
+  /** The clock to the minute: screens left open all day (the inbox) re-judge "overdue" with it. */
+  get now(): number {
+    return this.#now;
+  }
   get isShiftChosen() {
     return this.#chosenShift !== null;
   }
