@@ -193,6 +193,12 @@ export const newAccountSchema = z
   });
 export type NewAccount = z.input<typeof newAccountSchema>;
 
+/** POST /api/me/password: the signed-in user changes their own password (the admin's initial one). */
+export const passwordChangeSchema = z.object({
+  current: z.string({ error: '请输入当前密码' }).min(1, { error: '请输入当前密码' }).max(200),
+  next: accountPasswordSchema,
+});
+
 /** POST /api/admin/users/:id/password: a new password; the account's sessions end with it. */
 export const passwordResetSchema = z.object({ password: accountPasswordSchema });
 

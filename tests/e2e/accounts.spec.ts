@@ -41,6 +41,18 @@ test('the administrator opens a grid worker account; the new worker signs in to 
   await worker.goto('/#/settings');
   await expect(worker.locator('.grid-name')).toHaveText('幸福社区第3网格');
 
+  // The worker replaces the password the administrator handed over.
+  await worker.getByTestId('change-password').click();
+  const passwordForm = worker.getByTestId('password-form');
+  await passwordForm.getByLabel('当前密码').fill('wrong-password');
+  await passwordForm.getByLabel('新密码（至少 8 位）').fill('my-own-2026');
+  await passwordForm.getByLabel('再输一次新密码').fill('my-own-2026');
+  await passwordForm.getByRole('button', { name: '保存' }).click();
+  await expect(passwordForm.getByRole('alert')).toHaveText('当前密码不对');
+  await passwordForm.getByLabel('当前密码').fill('xingfu-2026');
+  await passwordForm.getByRole('button', { name: '保存' }).click();
+  await expect(worker.getByTestId('account')).toContainText('密码已修改');
+
   await adminContext.close();
   await workerContext.close();
 });

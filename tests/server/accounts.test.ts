@@ -153,3 +153,35 @@ describe('opening accounts', () => {
     expect(await errorOf(missing)).toMatchObject({ status: 404, reason: 'not-found' });
   });
 });
+
+describe('changing your own password', () => {
+  const change = (token: string, current: string, next: string) =>
+    h.call('POST', '/api/me/password', { token, body: { current, next } });
+
+  it('needs the current password; other devices are signed out, this one stays', async () => {
+    const here = await h.login('wgy01');
+    const elsewhere = await h.login('wgy01');
+    expect(await errorOf(await change(here, 'not-it', PASSWORD))).toMatchObject({
+      status: 403,
+      message: '当前密码不对',
+    });
+    expect((await errorOf(await change(here, 'lianxin2026', 'short'))).message).toMatch(/密码至少 8 位/);
+    expect((await errorOf(await change(here, 'lianxin2026', 'lianxin2026'))).message).toMatch(
+      /不能与当前密码相同/,
+    );
+    expect((await change(here, 'lianxin2026', PASSWORD)).status).toBe(200);
+    expect((await h.call('GET', '/api/me', { token: here })).status).toBe(200);
+    expect((await h.call('GET', '/api/me', { token: elsewhere })).status).toBe(401);
+    await h.login('wgy01', PASSWORD);
+    expect(h.store.listAudit(10, 'change-password')).toHaveLength(1);
+  });
+
+  it('locks out guessing like sign-in does', async () => {
+    const token = await h.login('wgy02');
+    for (let i = 0; i < 5; i++) await change(token, `guess-${i}`, PASSWORD);
+    expect((await errorOf(await change(token, 'lianxin2026', PASSWORD))).status).toBe(429);
+    expect(
+      (await h.call('POST', '/api/me/password', { body: { current: 'x', next: PASSWORD } })).status,
+    ).toBe(401);
+  });
+});

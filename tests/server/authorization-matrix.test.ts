@@ -275,6 +275,13 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
     expect(response.status).toBe(signedOut ? 401 : 201);
   });
 
+  it('POST /api/me/password (only with the current password, only your own)', async () => {
+    const response = await as(principal, 'POST', '/api/me/password', {
+      body: { current: 'not-the-password', next: 'whatever-2026' },
+    });
+    expect(response.status).toBe(signedOut ? 401 : 403);
+  });
+
   it('POST /api/logout', async () => {
     if (signedOut) {
       expect((await as(principal, 'POST', '/api/logout')).status).toBe(401);

@@ -139,6 +139,15 @@ export class ApiClient {
     await this.#request(`/api/blobs/${sha256}`, { method: 'PUT', headers, body: blob });
   }
 
+  /** The signed-in user's own password; their other devices are signed out. */
+  async changePassword(current: string, next: string): Promise<void> {
+    await this.#request('/api/me/password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ current, next }),
+    });
+  }
+
   /** Accounts (administrators only). */
   async accounts(): Promise<Account[]> {
     return accountsResponseSchema.parse(await this.#json('/api/admin/users')).users;

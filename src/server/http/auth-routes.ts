@@ -1,5 +1,10 @@
 import type { Hono, MiddlewareHandler } from 'hono';
-import { loginRequestSchema, type LoginResponse, type User } from '../../shared/protocol.ts';
+import {
+  loginRequestSchema,
+  passwordChangeSchema,
+  type LoginResponse,
+  type User,
+} from '../../shared/protocol.ts';
 import { bearerToken, hashPassword, hashToken, newToken, SESSION_TTL_MS, verifyPassword } from '../auth.ts';
 import { scopeFor, type Scope } from '../scope.ts';
 import type { Store, StoredUser } from '../store/store.ts';
@@ -89,6 +94,32 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
   app.post('/api/logout', requireAuth(deps), (c) => {
     store.revokeSession(c.get('tokenHash'), deps.now());
     store.audit(deps.now(), c.get('user').id, 'logout');
+    return c.json({ ok: true });
+  });
+
+  // The user's own password (after the administrator's initial one). Wrong guesses count toward the
+  // same lockout as sign-in, so a phone left signed in cannot be used to find the password out.
+  app.post('/api/me/password', requireAuth(deps), async (c) => {
+    const body = parseOr400(passwordChangeSchema, await readJson(c));
+    const user = c.get('user');
+    const userKey = `user:${user.username}|${clientAddress(c, deps.trustProxy)}`;
+    const wait = throttle.retryAfter(userKey);
+    if (wait > 0)
+      throw new ApiFailure(
+        429,
+        'too-many-requests',
+        `尝试次数过多，请 ${Math.ceil(wait / 60_000)} 分钟后再试`,
+        {
+          'Retry-After': String(Math.ceil(wait / 1000)),
+        },
+      );
+    if (!(await verifyPassword(body.current, user.passwordHash))) {
+      throttle.fail(userKey);
+      throw new ApiFailure(403, 'forbidden', '当前密码不对');
+    }
+    if (body.current === body.next) throw new ApiFailure(400, 'invalid-request', '新密码不能与当前密码相同');
+    store.setPassword(user.id, await hashPassword(body.next, deps.kdf), deps.now(), c.get('tokenHash'));
+    store.audit(deps.now(), user.id, 'change-password');
     return c.json({ ok: true });
   });
 

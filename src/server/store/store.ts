@@ -228,11 +228,16 @@ export class Store {
     });
   }
 
-  /** A new password; every session of the account ends, so whoever knew the old one is signed out. */
-  setPassword(id: string, passwordHash: string, at: number): boolean {
+  /**
+   * A new password; every session of the account ends (but `keepTokenHash`, the one changing it), so
+   * whoever knew the old one is signed out.
+   */
+  setPassword(id: string, passwordHash: string, at: number, keepTokenHash = ''): boolean {
     return this.transaction(() => {
       const changed = this.#sql('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
-      this.#sql('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(at, id);
+      this.#sql(
+        'UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND token_hash != ?',
+      ).run(at, id, keepTokenHash);
       return changed.changes > 0;
     });
   }

@@ -310,6 +310,12 @@ export const en = {
   accountRevoke: 'Stop',
   accountRevokeConfirm: "Stop {name}'s account? All their devices are signed out and can no longer sync.",
   retry: 'Retry',
+  changePassword: 'Change password (needs network)',
+  currentPassword: 'Current password',
+  newPassword: 'New password (8 or more characters)',
+  repeatPassword: 'New password again',
+  passwordMismatch: 'The two new passwords differ',
+  passwordChanged: 'Password changed: other devices are signed out, this one stays signed in',
   male: 'Male',
   female: 'Female',
 } as const satisfies Record<MessageKey, string>;

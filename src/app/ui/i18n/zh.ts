@@ -306,6 +306,12 @@ export const zh = {
   accountRevoke: '停用',
   accountRevokeConfirm: '停用 {name} 的账号？其所有设备将退出登录，不能再同步。',
   retry: '重试',
+  changePassword: '修改密码（需联网）',
+  currentPassword: '当前密码',
+  newPassword: '新密码（至少 8 位）',
+  repeatPassword: '再输一次新密码',
+  passwordMismatch: '两次输入的新密码不一样',
+  passwordChanged: '密码已修改：其他设备上的登录已退出，本机不受影响',
   male: '男',
   female: '女',
 } as const;
