@@ -110,6 +110,10 @@ class Router {
       window.scrollTo(0, 0);
     };
     window.addEventListener('hashchange', update);
+    // The route was read when this module loaded; a hash change between then and now (a tap or a
+    // navigation while the app was still starting) fired no event we heard.
+    const current = parseRoute(location.hash);
+    if (hrefOf(current) !== hrefOf(this.#route)) this.#route = current;
     return () => window.removeEventListener('hashchange', update);
   }
 
