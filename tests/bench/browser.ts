@@ -47,6 +47,62 @@ export async function throttleCpu(page: Page, rate: number): Promise<CDPSession>
   return session;
 }
 
+/** Runs `work` at `rate` x CPU throttling and turns it off again, whatever happens. */
+export async function withCpuThrottling<T>(page: Page, rate: number, work: () => Promise<T>): Promise<T> {
+  const devtools = await throttleCpu(page, rate);
+  try {
+    return await work();
+  } finally {
+    await devtools.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await devtools.detach();
+  }
+}
+
+type Fn = (...args: never[]) => unknown;
+type ResultOf<F> = F extends Fn ? Awaited<ReturnType<F>> : never;
+
+/**
+ * Calls `window[global][method](...args)` in a bench page with typed arguments and result. An uncaught
+ * error in the page (PouchDB throws some from callbacks) fails the call instead of leaving it pending,
+ * and an error thrown by the method keeps its name, message and inner error (minified class names say
+ * little).
+ */
+export async function callPageApi<Api, M extends keyof Api & string>(
+  page: Page,
+  global: string,
+  method: M,
+  /** Typed by the caller's wrapper (callPage, callMorePage), which knows the page's API. */
+  args: readonly unknown[],
+): Promise<ResultOf<Api[M]>> {
+  let onPageError: ((error: Error) => void) | undefined;
+  const pageFailed = new Promise<never>((_, reject) => {
+    onPageError = (error) => reject(new Error(`${method}: uncaught in the page: ${error.message}`));
+    page.once('pageerror', onPageError);
+  });
+  const call = page.evaluate(
+    async ({ global, method, args }) => {
+      const api = (window as unknown as Record<string, Record<string, (...p: unknown[]) => unknown>>)[global];
+      if (!api) throw new Error('bench page not ready');
+      try {
+        return await api[method]!(...args);
+      } catch (error) {
+        const described = error as { name?: string; message?: string; inner?: unknown };
+        throw new Error(
+          `${method}: ${described.name ?? 'Error'}: ${described.message ?? String(error)}` +
+            (described.inner ? ` (inner: ${String(described.inner)})` : ''),
+          { cause: error },
+        );
+      }
+    },
+    { global, method, args: [...args] },
+  );
+  try {
+    return (await Promise.race([call, pageFailed])) as ResultOf<Api[M]>;
+  } finally {
+    if (onPageError) page.off('pageerror', onPageError);
+  }
+}
+
 export interface LocalServer {
   origin: string;
   close(): Promise<void>;

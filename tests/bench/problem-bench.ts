@@ -3,7 +3,7 @@
  * typical one, and compressing a camera photo. Inputs are made in the page before the CPU is throttled.
  */
 import type { Page } from '@playwright/test';
-import { CPU_THROTTLING_RATE, throttleCpu } from './browser.ts';
+import { CPU_THROTTLING_RATE, withCpuThrottling } from './browser.ts';
 import { callMorePage, loadNote, openMorePage, serveMorePage, type MorePage } from './page-more/host.ts';
 import { progress } from './progress.ts';
 import { attempt, figure, type MeasuredFigure } from './report.ts';
@@ -19,15 +19,8 @@ const list = (values: readonly number[]) => values.map((v) => v.toFixed(0)).join
 const kb = (bytes: number) => `${(bytes / 1000).toFixed(0)} kB`;
 
 /** Throttled only around the timed calls: making 10,000 problems or a 12-megapixel picture is set-up. */
-async function at4x<T>(page: Page, work: () => Promise<T>): Promise<T> {
-  const devtools = await throttleCpu(page, CPU_THROTTLING_RATE);
-  try {
-    return await work();
-  } finally {
-    await devtools.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await devtools.detach();
-  }
-}
+const at4x = <T>(page: Page, work: () => Promise<T>): Promise<T> =>
+  withCpuThrottling(page, CPU_THROTTLING_RATE, work);
 
 async function exportFigure(site: MorePage, count: number, maxMs: number): Promise<MeasuredFigure[]> {
   const problems = await callMorePage(site.page, 'prepareProblems', count, EXPORT_DAY);

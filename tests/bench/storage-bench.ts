@@ -13,6 +13,7 @@ import type {
   SearchTiming,
 } from './bench-api.ts';
 import {
+  callPageApi,
   CPU_THROTTLING_RATE,
   firstPage,
   launchProfile,
@@ -46,35 +47,15 @@ export interface StorageBenchOptions {
   investigate: boolean;
 }
 
-type Method = keyof BenchPageApi;
+type Method = keyof BenchPageApi & string;
 
-/**
- * Calls the bench page's API (page/main.ts) with typed arguments and result. An uncaught error in the
- * page (PouchDB throws some from callbacks) fails the call instead of leaving it pending forever.
- */
-export async function callPage<M extends Method>(
+/** Calls the bench page's API (page/main.ts). */
+export function callPage<M extends Method>(
   page: Page,
   method: M,
   ...args: Parameters<BenchPageApi[M]>
 ): Promise<Awaited<ReturnType<BenchPageApi[M]>>> {
-  let onPageError: ((error: Error) => void) | undefined;
-  const pageFailed = new Promise<never>((_, reject) => {
-    onPageError = (error) => reject(new Error(`${method}: uncaught in the page: ${error.message}`));
-    page.once('pageerror', onPageError);
-  });
-  const call = page.evaluate(
-    ({ method, args }) => {
-      const api = window.lianxinBench;
-      if (!api) throw new Error('bench page not ready');
-      return (api[method] as (...params: unknown[]) => Promise<unknown>)(...args);
-    },
-    { method, args: args as unknown[] },
-  );
-  try {
-    return (await Promise.race([call, pageFailed])) as Awaited<ReturnType<BenchPageApi[M]>>;
-  } finally {
-    if (onPageError) page.off('pageerror', onPageError);
-  }
+  return callPageApi<BenchPageApi, M>(page, 'lianxinBench', method, args);
 }
 
 export interface BenchPage {

@@ -26,7 +26,13 @@ import {
 } from '../../src/shared/protocol.ts';
 import type { Household, Need, Person, Visit } from '../../src/shared/schemas/index.ts';
 import { shanghaiDay } from '../../src/shared/time.ts';
-import { CPU_THROTTLING_RATE, listenOnLoopback, makeProfileDir, removeDir, throttleCpu } from './browser.ts';
+import {
+  CPU_THROTTLING_RATE,
+  listenOnLoopback,
+  makeProfileDir,
+  removeDir,
+  withCpuThrottling,
+} from './browser.ts';
 import { buildMorePage, callMorePage, loadNote, openMorePage, type MorePage } from './page-more/host.ts';
 import { progress } from './progress.ts';
 import { attempt, figure, type MeasuredFigure } from './report.ts';
@@ -446,15 +452,8 @@ async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
     const dbName = `bench-sync-${process.pid}`;
     const signedIn = await callMorePage(page, 'signIn', PULL_ACCOUNT, DEMO_PASSWORD);
 
-    const at4x = async <T>(work: () => Promise<T>): Promise<T> => {
-      const devtools = await throttleCpu(page, CPU_THROTTLING_RATE);
-      try {
-        return await work();
-      } finally {
-        await devtools.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-        await devtools.detach();
-      }
-    };
+    const at4x = <T>(work: () => Promise<T>): Promise<T> =>
+      withCpuThrottling(page, CPU_THROTTLING_RATE, work);
 
     const pull = await at4x(() => callMorePage(page, 'timeFirstPull', dbName));
     const { stored } = pull;

@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import {
+  callPageApi,
   firstPage,
   launchProfile,
   listenOnLoopback,
@@ -84,40 +85,13 @@ export async function openMorePage(origin: string, label: string): Promise<MoreP
 /** For notes: other work on this 2-core machine moves every wall-clock figure, and this says how much ran. */
 export const loadNote = () => `load average ${loadavg()[0]!.toFixed(1)}`;
 
-type Method = keyof MoreBenchApi;
+type Method = keyof MoreBenchApi & string;
 
-/** Calls the page's API; an uncaught error in the page fails the call instead of leaving it pending. */
-export async function callMorePage<M extends Method>(
+/** Calls the page's API (main.ts). */
+export function callMorePage<M extends Method>(
   page: Page,
   method: M,
   ...args: Parameters<MoreBenchApi[M]>
 ): Promise<Awaited<ReturnType<MoreBenchApi[M]>>> {
-  let onPageError: ((error: Error) => void) | undefined;
-  const pageFailed = new Promise<never>((_, reject) => {
-    onPageError = (error) => reject(new Error(`${method}: uncaught in the page: ${error.message}`));
-    page.once('pageerror', onPageError);
-  });
-  const call = page.evaluate(
-    async ({ method, args }) => {
-      const api = window.lianxinMoreBench;
-      if (!api) throw new Error('bench page not ready');
-      try {
-        return await (api[method] as (...params: unknown[]) => Promise<unknown>)(...args);
-      } catch (error) {
-        // Minified class names say little ("ye"): pass on the name, the message and the inner error.
-        const described = error as { name?: string; message?: string; inner?: unknown; stack?: string };
-        throw new Error(
-          `${method}: ${described.name ?? 'Error'}: ${described.message ?? String(error)}` +
-            (described.inner ? ` (inner: ${String(described.inner)})` : ''),
-          { cause: error },
-        );
-      }
-    },
-    { method, args: args as unknown[] },
-  );
-  try {
-    return (await Promise.race([call, pageFailed])) as Awaited<ReturnType<MoreBenchApi[M]>>;
-  } finally {
-    if (onPageError) page.off('pageerror', onPageError);
-  }
+  return callPageApi<MoreBenchApi, M>(page, 'lianxinMoreBench', method, args);
 }
