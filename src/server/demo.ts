@@ -129,9 +129,7 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
     Object.assign(report, { records: count, households: town.households.length, people: town.people.length });
   }
   if (store.countUsers() === 0) {
-    const gridByCode = new Map(
-      store.gridTree().map((g) => [(store.getRecord('grids', g.id)?.data.code ?? '').toUpperCase(), g.id]),
-    );
+    const gridByCode = new Map(store.liveRecords('grids').map((g) => [g.code.toUpperCase(), g.id]));
     const hashes = await Promise.all(
       DEMO_ACCOUNTS.map(() => hashPassword(report.password, options.kdf ?? DEFAULT_KDF)),
     );
@@ -178,10 +176,7 @@ function placesByGrid(town: ReturnType<typeof generateDemoTown>): Map<string, st
  * stand-ins elsewhere. One stored photo serves as every picture.
  */
 function seedDemoProblems(store: Store, now: number, places: ReadonlyMap<string, string[]>): number {
-  const grids = store
-    .gridTree()
-    .map((g) => store.getRecord('grids', g.id)?.data)
-    .filter((grid): grid is NonNullable<typeof grid> => grid !== undefined && grid.kind === 'grid');
+  const grids = store.liveRecords('grids').filter((grid) => grid.kind === 'grid');
   const users = DEMO_ACCOUNTS.map((account) => store.getUserByUsername(account.username)).filter(
     (user) => user !== undefined,
   );

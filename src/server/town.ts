@@ -9,7 +9,6 @@ import { parseArgs } from 'node:util';
 import { readCsvRows } from '../shared/csv.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { planTownImport, type TownImportPlan } from '../shared/domain/town-import.ts';
-import type { Building, Grid } from '../shared/schemas/index.ts';
 import { openStore, type Store } from './store/store.ts';
 
 export interface TownFiles {
@@ -22,21 +21,13 @@ export interface TownLoadReport extends Pick<TownImportPlan, 'problems' | 'uncha
   buildings: number;
 }
 
-function recordsOf<T>(store: Store, kind: 'grids' | 'buildings'): T[] {
-  return (
-    store.db.prepare('SELECT data FROM records WHERE kind = ? AND is_deleted = 0').all(kind) as {
-      data: string;
-    }[]
-  ).map((row) => JSON.parse(row.data) as T);
-}
-
 /** Plans the load against what the store holds and, when no row has a problem, writes it in one transaction. */
 export function loadTown(store: Store, files: TownFiles, now: number): TownLoadReport {
   const plan = planTownImport({
     ...(files.grids ? { gridRows: readCsvRows(files.grids).rows } : {}),
     ...(files.buildings ? { buildingRows: readCsvRows(files.buildings).rows } : {}),
-    existingGrids: recordsOf<Grid>(store, 'grids'),
-    existingBuildings: recordsOf<Building>(store, 'buildings'),
+    existingGrids: store.liveRecords('grids'),
+    existingBuildings: store.liveRecords('buildings'),
     now,
     newId,
   });

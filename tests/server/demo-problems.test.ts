@@ -13,9 +13,7 @@ let all: Problem[];
 
 beforeAll(async () => {
   h = await createHarness({ households: 300, problems: true });
-  all = (
-    h.store.db.prepare("SELECT data FROM records WHERE kind = 'problems'").all() as { data: string }[]
-  ).map((row) => problemSchema.parse(JSON.parse(row.data)));
+  all = h.store.liveRecords('problems').map((problem) => problemSchema.parse(problem));
 });
 
 const problemsIn = (changes: Awaited<ReturnType<Harness['pullAll']>>) =>

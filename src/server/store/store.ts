@@ -479,6 +479,13 @@ export class Store {
     });
   }
 
+  /** Every live record of a kind (small kinds only: the grid tree, buildings for the town loader). */
+  liveRecords<K extends RecordKind>(kind: K): RecordOf<K>[] {
+    return (
+      this.#sql('SELECT data FROM records WHERE kind = ? AND is_deleted = 0').all(kind) as { data: string }[]
+    ).map((row) => JSON.parse(row.data) as RecordOf<K>);
+  }
+
   /** Grid records' tree (for scope: a user covering a community covers its grids). */
   gridTree(): { id: string; parentId: string | null }[] {
     return this.#sql(
