@@ -185,3 +185,139 @@ describe('changing your own password', () => {
     ).toBe(401);
   });
 });
+
+describe('changing the grids of an account', () => {
+  const setGrids = (id: string, body: unknown, token = admin) =>
+    h.call('PATCH', `/api/admin/users/${id}`, { token, body });
+  const householdGrids = async (token: string) =>
+    new Set(
+      (await h.pullAll(token))
+        .filter((c) => c.kind === 'households')
+        .map((c) => (c.data as { gridId: string }).gridId),
+    );
+  const kindOf = (kind: string) =>
+    h.store.gridTree().find((g) => h.store.getRecord('grids', g.id)!.data.kind === kind)!.id;
+
+  it("takes over a neighbour's grid: the worker's next request sees it, without signing in again", async () => {
+    const worker = h.store.getUserByUsername('wgy01')!;
+    const token = await h.login('wgy01');
+    expect(await householdGrids(token)).toEqual(new Set([h.grid('XF-01')]));
+
+    const response = await setGrids(worker.id, {
+      gridIds: [h.grid('XF-01'), h.grid('XF-02'), h.grid('XF-02')],
+    });
+    expect(response.status).toBe(200);
+    const { user } = accountResponseSchema.parse(await response.json());
+    expect(user).toMatchObject({ id: worker.id, username: 'wgy01', role: 'worker' });
+    expect(user.gridIds).toEqual([h.grid('XF-01'), h.grid('XF-02')]);
+    expect(JSON.stringify(user)).not.toContain('scrypt');
+    expect(h.store.getUser(worker.id)!.gridIds).toEqual([h.grid('XF-01'), h.grid('XF-02')]);
+
+    // The same session: scope comes from the account on every request.
+    const firstPage = await h.call('GET', '/api/pull?cursor=0&limit=5000', {
+      token,
+      headers: { 'x-lianxin-protocol': '1' },
+    });
+    expect(firstPage.status).toBe(200);
+    const { changes } = (await firstPage.json()) as { changes: { kind: string; data: { gridId: string } }[] };
+    const xf02 = h.recordsIn('households', h.grid('XF-02'))[0]!;
+    expect(changes.some((c) => c.kind === 'households' && (c.data as { id?: string }).id === xf02.id)).toBe(
+      true,
+    );
+    const me = (await (await h.call('GET', '/api/me', { token })).json()) as { user: { gridIds: string[] } };
+    expect(me.user.gridIds).toEqual(expect.arrayContaining([h.grid('XF-01'), h.grid('XF-02')]));
+
+    const [entry] = h.store.listAudit(10, 'set-user-grids');
+    expect(entry).toMatchObject({
+      userId: h.store.getUserByUsername('admin')!.id,
+      detail: {
+        userId: worker.id,
+        username: 'wgy01',
+        from: [h.grid('XF-01')],
+        to: [h.grid('XF-01'), h.grid('XF-02')],
+        fromCodes: ['XF-01'],
+        toCodes: ['XF-01', 'XF-02'],
+      },
+    });
+
+    // Handing XF-01 over: it leaves the worker's scope just as promptly.
+    expect((await setGrids(worker.id, { gridIds: [h.grid('XF-02')] })).status).toBe(200);
+    expect(await householdGrids(token)).toEqual(new Set([h.grid('XF-02')]));
+    expect(h.store.listAudit(10, 'set-user-grids')).toHaveLength(2);
+  });
+
+  it('lets a leader lead a whole community, as when opening the account', async () => {
+    const leader = h.store.getUserByUsername('wgz01')!;
+    const response = await setGrids(leader.id, { gridIds: [kindOf('community')] });
+    expect(response.status).toBe(200);
+    expect(accountResponseSchema.parse(await response.json()).user.gridIds).toEqual([kindOf('community')]);
+  });
+
+  it('giving the grids it already has changes nothing and logs nothing', async () => {
+    const worker = h.store.getUserByUsername('wgy01')!;
+    const response = await setGrids(worker.id, { gridIds: [h.grid('XF-01')] });
+    expect(response.status).toBe(200);
+    expect(accountResponseSchema.parse(await response.json()).user.gridIds).toEqual([h.grid('XF-01')]);
+    expect(h.store.listAudit(10, 'set-user-grids')).toEqual([]);
+  });
+
+  it('refuses, with a clear reason, grids the account may not be given', async () => {
+    const worker = h.store.getUserByUsername('wgy01')!;
+    const leader = h.store.getUserByUsername('wgz01')!;
+    const revokedId = await h.addUser({
+      username: 'gone01',
+      name: '已离职',
+      role: 'worker',
+      gridCodes: ['XF-01'],
+    });
+    h.store.revokeUser(revokedId, h.clock.now);
+    const xf02 = { gridIds: [h.grid('XF-02')] };
+    const cases: Array<[string, unknown, number, RegExp]> = [
+      [worker.id, { gridIds: [] }, 400, /至少负责一个网格/],
+      [worker.id, { gridIds: ['no-such-grid'] }, 400, /没有这个网格：no-such-grid/],
+      [worker.id, { gridIds: [h.grid('XF-02'), 'no-such-grid'] }, 400, /没有这个网格/],
+      [worker.id, { gridIds: [kindOf('community')] }, 400, /是社区，不能分配给这个角色/],
+      [worker.id, { gridIds: [kindOf('town')] }, 400, /是镇\/街道，不能分配给这个角色/],
+      [leader.id, { gridIds: [kindOf('town')] }, 400, /是镇\/街道，不能分配给这个角色/],
+      [worker.id, {}, 400, /gridIds/],
+      [worker.id, { gridIds: h.grid('XF-02') }, 400, /请选择负责的网格/],
+      [worker.id, { gridIds: [h.grid('XF-02')], role: 'admin' }, 400, /role/],
+      [h.store.getUserByUsername('zhzx')!.id, xf02, 400, /指挥中心，不按网格分配/],
+      [h.store.getUserByUsername('pcs')!.id, xf02, 400, /职能部门，不按网格分配/],
+      [h.store.getUserByUsername('admin')!.id, xf02, 400, /管理员，不按网格分配/],
+      [revokedId, xf02, 409, /已停用，不能修改网格/],
+      ['nobody', xf02, 404, /没有这个账号/],
+    ];
+    for (const [id, body, status, message] of cases) {
+      const error = await errorOf(await setGrids(id, body));
+      expect(error.status, JSON.stringify(body)).toBe(status);
+      expect(error.message, JSON.stringify(body)).toMatch(message);
+    }
+    const raw = await h.app.request(`/api/admin/users/${worker.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: '{"gridIds": [',
+    });
+    expect(await errorOf(raw)).toMatchObject({ status: 400, message: '请求内容不是有效的 JSON' });
+    expect(h.store.getUser(worker.id)!.gridIds).toEqual([h.grid('XF-01')]);
+    expect(h.store.getUser(leader.id)!.gridIds).toEqual(h.store.getUserByUsername('wgz01')!.gridIds);
+    expect(h.store.listAudit(10, 'set-user-grids')).toEqual([]);
+  });
+
+  it('lets only an administrator change grids', async () => {
+    const worker = h.store.getUserByUsername('wgy01')!;
+    const body = { gridIds: [h.grid('XF-01'), h.grid('HK-01')] };
+    for (const username of ['wgy01', 'zxh01', 'wgz01', 'zhzx', 'pcs']) {
+      const error = await errorOf(await setGrids(worker.id, body, await h.login(username)));
+      expect(error, username).toMatchObject({
+        status: 403,
+        reason: 'forbidden',
+        message: '只有管理员可以修改账号的网格',
+      });
+    }
+    const anonymous = await h.call('PATCH', `/api/admin/users/${worker.id}`, { body });
+    expect((await errorOf(anonymous)).status).toBe(401);
+    expect(h.store.getUser(worker.id)!.gridIds).toEqual([h.grid('XF-01')]);
+    expect(h.store.listAudit(10, 'set-user-grids')).toEqual([]);
+  });
+});

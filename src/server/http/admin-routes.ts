@@ -4,6 +4,7 @@ import { DEPARTMENTS } from '../../shared/domain/departments.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { canSeeSensitive } from '../../shared/domain/privacy.ts';
 import {
+  accountGridsSchema,
   GRID_KINDS_BY_ROLE,
   GRID_ROLES,
   newAccountSchema,
@@ -12,9 +13,10 @@ import {
 } from '../../shared/protocol.ts';
 import { GRID_KIND_LABELS } from '../../shared/schemas/grid.ts';
 import { CARE_TAGS, type CareTag } from '../../shared/schemas/care-tags.ts';
+import { ROLES } from '../../shared/schemas/problem.ts';
 import { CONFLICT_LOG_ROLES, gridFilter } from '../scope.ts';
 import { hashPassword } from '../auth.ts';
-import type { ConflictRow, StoredUser, UserRole } from '../store/store.ts';
+import type { ConflictRow, Store, StoredUser, UserRole } from '../store/store.ts';
 import { ApiFailure, parseOr400, readJson, type AppEnv, type ServerDeps } from './context.ts';
 import { requireAuth } from './auth-routes.ts';
 
@@ -62,6 +64,37 @@ function redactConflict(conflict: ConflictRow): ConflictRow | undefined {
   const strip = (value: unknown) =>
     Array.isArray(value) ? value.filter((tag) => !isSensitiveTag(tag)) : value;
   return { ...conflict, overwritten: strip(conflict.overwritten), value: strip(conflict.value) };
+}
+
+type GridRole = (typeof GRID_ROLES)[number];
+const isGridRole = (role: UserRole): role is GridRole => (GRID_ROLES as readonly string[]).includes(role);
+
+/**
+ * The grids an account of `role` may be given, checked against the town's grid tree: opening an
+ * account and changing its grids both go through here. Grid roles need at least one grid, other roles
+ * none; every grid must exist and be of a kind the role may be given. Returns them without repeats.
+ */
+function assignableGrids(store: Store, role: UserRole, gridIds: readonly string[]): string[] {
+  if (!isGridRole(role)) {
+    if (gridIds.length > 0)
+      throw new ApiFailure(400, 'invalid-request', '只有网格员、兼职网格员和网格长按网格分配');
+    return [];
+  }
+  if (gridIds.length === 0)
+    throw new ApiFailure(400, 'invalid-request', '网格员、兼职网格员和网格长至少负责一个网格');
+  const allowedKinds: readonly string[] = GRID_KINDS_BY_ROLE[role];
+  for (const gridId of gridIds) {
+    const grid = store.getRecord('grids', gridId);
+    if (!grid || grid.isDeleted) throw new ApiFailure(400, 'invalid-request', `没有这个网格：${gridId}`);
+    // Scope reaches down the tree: the kind given decides how much of the town the account covers.
+    if (!allowedKinds.includes(grid.data.kind))
+      throw new ApiFailure(
+        400,
+        'invalid-request',
+        `${grid.data.name}是${GRID_KIND_LABELS[grid.data.kind].zh}，不能分配给这个角色：请选择具体网格`,
+      );
+  }
+  return [...new Set(gridIds)];
 }
 
 /** What the administrator sees of an account: everything but its password hash. */
@@ -113,20 +146,7 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
       const input = parseOr400(newAccountSchema, await readJson(c));
       if (store.getUserByUsername(input.username))
         throw new ApiFailure(409, 'conflict', `用户名 ${input.username} 已被使用`);
-      const allowedKinds: readonly string[] = (GRID_ROLES as readonly string[]).includes(input.role)
-        ? GRID_KINDS_BY_ROLE[input.role as (typeof GRID_ROLES)[number]]
-        : [];
-      for (const gridId of input.gridIds) {
-        const grid = store.getRecord('grids', gridId);
-        if (!grid || grid.isDeleted) throw new ApiFailure(400, 'invalid-request', `没有这个网格：${gridId}`);
-        // Scope reaches down the tree: the kind given decides how much of the town the account covers.
-        if (!allowedKinds.includes(grid.data.kind))
-          throw new ApiFailure(
-            400,
-            'invalid-request',
-            `${grid.data.name}是${GRID_KIND_LABELS[grid.data.kind].zh}，不能分配给这个角色：请选择具体网格`,
-          );
-      }
+      const gridIds = assignableGrids(store, input.role, input.gridIds);
       if (input.departmentId && !DEPARTMENTS.some((d) => d.id === input.departmentId))
         throw new ApiFailure(400, 'invalid-request', `没有这个部门：${input.departmentId}`);
       const admin = c.get('user');
@@ -138,7 +158,7 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
           username: input.username,
           name: input.name,
           role: input.role,
-          gridIds: [...new Set(input.gridIds)],
+          gridIds,
           ...(input.departmentId ? { departmentId: input.departmentId } : {}),
           passwordHash,
           createdAt: deps.now(),
@@ -157,6 +177,50 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
         ...(user.departmentId ? { departmentId: user.departmentId } : {}),
       });
       return c.json({ user: accountOf(user) }, 201);
+    },
+  );
+
+  // Changing the grids an account covers (a worker takes over a neighbour's grid). Sessions stay:
+  // requireAuth works the scope out from the users row on every request, so it applies at once.
+  app.patch(
+    '/api/admin/users/:id',
+    requireAuth(deps),
+    requireRole(ADMIN_ONLY, '只有管理员可以修改账号的网格'),
+    async (c) => {
+      const input = parseOr400(accountGridsSchema, await readJson(c));
+      const id = c.req.param('id');
+      const target = store.getUser(id);
+      if (!target) throw new ApiFailure(404, 'not-found', '没有这个账号');
+      if (target.revokedAt !== null)
+        throw new ApiFailure(409, 'conflict', `${target.name}的账号已停用，不能修改网格`);
+      if (!isGridRole(target.role))
+        throw new ApiFailure(
+          400,
+          'invalid-request',
+          `${target.name}的账号是${ROLES[target.role].zh}，不按网格分配：只有网格员、兼职网格员和网格长的账号可以修改网格`,
+        );
+      const gridIds = assignableGrids(store, target.role, input.gridIds);
+      const isSame =
+        gridIds.length === target.gridIds.length && gridIds.every((g) => target.gridIds.includes(g));
+      if (isSame) return c.json({ user: accountOf(target) });
+      // Codes (XF-01) beside the ids, so whoever reads the audit log sees which grids changed hands.
+      const codesOf = (ids: readonly string[]) =>
+        ids.map((gridId) => store.getRecord('grids', gridId)?.data.code ?? gridId);
+      const user = store.transaction(() => {
+        const updated = store.setUserGrids(id, gridIds);
+        if (!updated) throw new ApiFailure(404, 'not-found', '没有这个账号');
+        store.audit(deps.now(), c.get('user').id, 'set-user-grids', {
+          userId: id,
+          username: target.username,
+          role: target.role,
+          from: target.gridIds,
+          to: gridIds,
+          fromCodes: codesOf(target.gridIds),
+          toCodes: codesOf(gridIds),
+        });
+        return updated;
+      });
+      return c.json({ user: accountOf(user) });
     },
   );
 

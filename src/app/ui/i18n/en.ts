@@ -292,7 +292,7 @@ export const en = {
   accountsHint:
     'Open accounts for grid workers, leaders, the command center and departments. Accounts live on the town server: this needs the network.',
   accountsAdminOnly: 'Only a signed-in administrator can manage accounts',
-  accountsLink: 'Accounts (open, reset password, stop)',
+  accountsLink: 'Accounts (open, change grids, reset password, stop)',
   accountNew: 'Open an account',
   accountName: 'Name',
   accountRole: 'Role',
@@ -309,6 +309,10 @@ export const en = {
   accountResetPassword: 'Reset password',
   accountRevoke: 'Stop',
   accountRevokeConfirm: "Stop {name}'s account? All their devices are signed out and can no longer sync.",
+  accountEditGrids: 'Change grids',
+  accountGridsHint:
+    "Applies at once, no new sign-in needed: their phone's next sync brings the new grids' households.",
+  accountGridsSaved: "{name}'s grids are now: {grids}",
   retry: 'Retry',
   changePassword: 'Change password (needs network)',
   currentPassword: 'Current password',
