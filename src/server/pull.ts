@@ -3,12 +3,12 @@
  * user's scope covers, oldest first, in pages; tombstones included; people redacted for roles that
  * may not see sensitive fields, and an audit row for every page that carried them unredacted.
  */
-import { canSeeSensitive, redactPerson } from '../shared/domain/privacy.ts';
+import { canSeeSensitive } from '../shared/domain/privacy.ts';
 import type { PullResponse, RecordChange } from '../shared/protocol.ts';
-import { CARE_TAGS } from '../shared/schemas/care-tags.ts';
 import type { Person } from '../shared/schemas/person.ts';
-import { recordFilter, type Scope } from './scope.ts';
+import { recordFilter, scopeKeyOf, type Scope } from './scope.ts';
 import type { Store, StoredUser } from './store/store.ts';
+import { hasSensitive, visibleChange } from './visible.ts';
 
 export interface PullInput {
   cursor: number;
@@ -16,10 +16,9 @@ export interface PullInput {
   clientId?: string | undefined;
   /** What the client has stored, if less than `cursor` (it fetches ahead while it stores). */
   held?: number | undefined;
+  /** The scope key the device got with its last page; when the user's scope moved since, start over. */
+  scope?: string | undefined;
 }
-
-const hasSensitive = (person: Person) =>
-  person.idNumber !== undefined || person.tags.some((tag) => CARE_TAGS[tag].isSensitive);
 
 export function pullChanges(
   store: Store,
@@ -30,7 +29,13 @@ export function pullChanges(
 ): PullResponse {
   // One read transaction: the page, the count and the counter are one consistent snapshot.
   return store.transaction(() => {
-    const { rows, remaining } = store.changesSince(input.cursor, input.limit, recordFilter(scope));
+    // ARCHITECTURE.md sync step 9: a scope that changed since the device's last page (grids given or
+    // taken, a grid moved in the tree) is pulled again from the start; the device then removes what
+    // the new scope no longer brings.
+    const scopeKey = scopeKeyOf(scope);
+    const rescoped = input.scope !== undefined && input.scope !== scopeKey && input.cursor > 0;
+    const from = rescoped ? 0 : input.cursor;
+    const { rows, remaining } = store.changesSince(from, input.limit, recordFilter(scope));
     const hasMore = remaining > 0;
     const seesSensitive = canSeeSensitive(user.role);
     let sensitivePeople = 0;
@@ -42,18 +47,14 @@ export function pullChanges(
         isDeleted: row.isDeleted,
       };
       if (row.isDeleted) return change;
-      let data = JSON.parse(row.data) as unknown;
-      if (row.kind === 'people') {
-        const person = data as Person;
-        if (seesSensitive) sensitivePeople += hasSensitive(person) ? 1 : 0;
-        else data = redactPerson(person, user.role);
-      }
-      return { ...change, data };
+      const data = JSON.parse(row.data) as unknown;
+      if (row.kind === 'people' && seesSensitive && hasSensitive(data as Person)) sensitivePeople++;
+      return visibleChange(user, { ...change, data });
     });
     // With nothing more in scope, jump to the newest version: the next pull skips what others wrote
     // meanwhile outside this scope. Safe because every later write takes a higher version.
-    const lastVersion = rows.at(-1)?.version ?? input.cursor;
-    const cursor = hasMore ? lastVersion : Math.max(lastVersion, store.currentVersion(), input.cursor);
+    const lastVersion = rows.at(-1)?.version ?? from;
+    const cursor = hasMore ? lastVersion : Math.max(lastVersion, store.currentVersion(), from);
 
     let lastMutationId = 0;
     if (input.clientId !== undefined) {
@@ -70,9 +71,17 @@ export function pullChanges(
       store.audit(now, user.id, 'read-sensitive', {
         kind: 'people',
         count: sensitivePeople,
-        cursor: input.cursor,
+        cursor: from,
         clientId: input.clientId ?? null,
       });
-    return { changes, cursor, hasMore, remaining, lastMutationId };
+    return {
+      changes,
+      cursor,
+      hasMore,
+      remaining,
+      lastMutationId,
+      scopeKey,
+      ...(rescoped ? { rescoped } : {}),
+    };
   });
 }

@@ -5,12 +5,27 @@
  * and one commit per request instead of per mutation is what lets a page of 200 land quickly.
  */
 import zhCN from 'zod/v4/locales/zh-CN.js';
-import { planMutation, readsFor, type Plan, type PlanReads } from '../shared/domain/apply-mutation.ts';
+import {
+  planMutation,
+  readsFromLoaded,
+  readsOf,
+  refKey,
+  type Plan,
+  type PlanReads,
+  type RecordRef,
+} from '../shared/domain/apply-mutation.ts';
 import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../shared/mutations.ts';
-import type { Mutation, MutationResult, PushResponse, RejectionReason } from '../shared/protocol.ts';
-import { gridIdOf, type RecordKind, type RecordOf } from '../shared/records.ts';
+import type {
+  Mutation,
+  MutationResult,
+  PushResponse,
+  RecordChange,
+  RejectionReason,
+} from '../shared/protocol.ts';
+import { gridIdOf, type RecordKind } from '../shared/records.ts';
 import { mayRead, mayWrite, type Scope } from './scope.ts';
 import type { Store, StoredRecord, StoredUser } from './store/store.ts';
+import { visibleChange } from './visible.ts';
 
 const zhErrorMap = zhCN().localeError;
 const OUT_OF_SCOPE = '无权操作这条记录：不在您负责的网格或承办范围内';
@@ -38,35 +53,59 @@ function parseArgs<N extends MutationName>(name: N, raw: unknown): MutationArgs<
 }
 
 /**
- * Current records, loaded on demand and scope-checked on every read: a mutation naming another grid's
- * record is refused before the planner can say anything about it.
+ * The records the mutation reads (its row of MUTATION_READS), loaded and scope-checked before it is
+ * planned: a mutation naming another grid's record is refused before the planner can say anything
+ * about it.
  */
 function scopedReads(
   store: Store,
   scope: Scope,
   pulledVersion: number,
+  refs: readonly RecordRef[],
 ): PlanReads & { loaded: Map<string, StoredRecord> } {
   const loaded = new Map<string, StoredRecord>();
-  const load = (kind: RecordKind, id: string): StoredRecord | undefined => {
-    const key = `${kind}/${id}`;
-    if (loaded.has(key)) return loaded.get(key);
-    const stored = store.getRecord(kind, id);
+  const data = new Map<string, unknown>();
+  for (const ref of refs) {
+    const key = refKey(ref.kind, ref.id);
+    const stored = store.getRecord(ref.kind, ref.id);
     if (stored && !mayRead(scope, stored)) throw new Refusal('forbidden', OUT_OF_SCOPE);
     if (stored) loaded.set(key, stored);
-    return stored;
+    data.set(key, stored?.data);
+  }
+  // A version the client had already pulled was seen before it was overwritten: no conflict.
+  const lastWriter = (kind: RecordKind, id: string): string | undefined => {
+    const stored = loaded.get(refKey(kind, id));
+    if (!stored || stored.writtenBy === null || stored.version <= pulledVersion) return undefined;
+    return stored.writtenBy;
   };
-  return {
-    loaded,
-    get<K extends RecordKind>(kind: K, id: string): RecordOf<K> | undefined {
-      return load(kind, id)?.data as RecordOf<K> | undefined;
-    },
-    // A version the client had already pulled was seen before it was overwritten: no conflict.
-    lastWriter(kind: RecordKind, id: string): string | undefined {
-      const stored = load(kind, id);
-      if (!stored || stored.writtenBy === null || stored.version <= pulledVersion) return undefined;
-      return stored.writtenBy;
-    },
-  };
+  return { loaded, ...readsFromLoaded(data, lastWriter) };
+}
+
+/**
+ * Rejections heal (ARCHITECTURE.md sync step 9): the server's current version of every record the
+ * refused mutation reads, as this user may see it, or a tombstone where the user may hold nothing
+ * (never stored, deleted, or out of scope). The device stores these and replays what it still has
+ * queued on top, so the refused write leaves no trace on the phone.
+ */
+function truthFor(
+  store: Store,
+  user: StoredUser,
+  scope: Scope,
+  name: MutationName,
+  raw: unknown,
+): RecordChange[] {
+  const parsed = mutationArgsSchemas[name].safeParse(raw);
+  if (!parsed.success) return [];
+  const changes: RecordChange[] = [];
+  for (const ref of readsOf(name, parsed.data as MutationArgs<typeof name>)) {
+    const stored = store.getRecord(ref.kind, ref.id);
+    if (stored && mayRead(scope, stored)) {
+      const change = { ...ref, version: stored.version, isDeleted: stored.isDeleted };
+      changes.push(stored.isDeleted ? change : visibleChange(user, { ...change, data: stored.data }));
+      // Out of scope or never stored look the same: the version is the counter, not the record's.
+    } else changes.push({ ...ref, version: Math.max(1, store.currentVersion()), isDeleted: true });
+  }
+  return changes;
 }
 
 interface ApplyContext {
@@ -101,8 +140,7 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
     // 2.3 The role may send this kind of mutation at all.
     if (scope.role === 'department' && !DEPARTMENT_MUTATIONS.has(name))
       throw new Refusal('forbidden', '职能部门只能办理派给本部门的问题');
-    const reads = scopedReads(store, scope, ctx.pulledVersion);
-    for (const ref of readsFor(name, args)) reads.get(ref.kind, ref.id);
+    const reads = scopedReads(store, scope, ctx.pulledVersion, readsOf(name, args));
     // 2.4 Plan with the real user as actor: the shared rules decide, not the device.
     const actor = {
       role: user.role,
@@ -121,7 +159,8 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
       console.error(`planMutation ${name} failed`, error);
       throw new Refusal('invalid', '服务器无法处理此操作，已记录待查');
     }
-    if (!plan.ok) throw new Refusal(plan.reason, plan.message);
+    if (!plan.ok)
+      throw new Refusal(plan.reason, plan.path ? `${plan.message}（${plan.path}）` : plan.message);
     // 2.5 Every record written stays in (or lands in) the user's scope.
     for (const write of plan.writes) {
       const before =
@@ -157,6 +196,21 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
       message: error.message,
     };
   }
+}
+
+/**
+ * 2.1 for a retry: already answered, so not applied again, but told how it ended. A device whose first
+ * answer was lost still learns that a write was refused, and gets the truth to undo it with.
+ */
+function retried(store: Store, clientId: string, mutationId: number): MutationResult {
+  const outcome = store.mutationOutcome(clientId, mutationId);
+  if (outcome?.status !== 'rejected') return { mutationId, status: 'duplicate' };
+  return {
+    mutationId,
+    status: 'rejected',
+    reason: (outcome.reason ?? 'invalid') as RejectionReason,
+    message: outcome.message ?? '',
+  };
 }
 
 export interface PushInput {
@@ -198,7 +252,7 @@ export function pushMutations(
     for (const mutation of input.mutations) {
       // 2.1
       if (mutation.mutationId <= lastMutationId) {
-        results.push({ mutationId: mutation.mutationId, status: 'duplicate' });
+        results.push(retried(store, input.clientId, mutation.mutationId));
         continue;
       }
       // A savepoint: a mutation that fails half-way leaves nothing behind it.
@@ -211,6 +265,15 @@ export function pushMutations(
       }
       lastMutationId = mutation.mutationId;
     }
-    return { lastMutationId, results };
+    const refused = input.mutations.filter((m) =>
+      results.some((r) => r.mutationId === m.mutationId && r.status === 'rejected'),
+    );
+    if (refused.length === 0) return { lastMutationId, results };
+    // Read after the whole request: what a later mutation of the same push wrote is the truth now.
+    const truth = new Map<string, RecordChange>();
+    for (const m of refused)
+      for (const change of truthFor(store, user, scope, m.name, m.args))
+        truth.set(refKey(change.kind, change.id), change);
+    return { lastMutationId, results, records: [...truth.values()] };
   });
 }

@@ -3,6 +3,7 @@
  * mutation's reads and writes pass mayRead / mayWrite, so a worker can never see or change another
  * grid's residents, whatever the device sends.
  */
+import { createHash } from 'node:crypto';
 import type { RecordKind } from '../shared/records.ts';
 import type { SqlFilter, StoredUser, UserRole } from './store/store.ts';
 
@@ -143,4 +144,19 @@ export function gridFilter(scope: Scope, column = 'grid_id'): SqlFilter {
   if (scope.gridIds === null) return { sql: '1 = 1', params: [] };
   if (scope.gridIds.size === 0) return { sql: '0 = 1', params: [] };
   return inList(column, [...scope.gridIds]);
+}
+
+/**
+ * A short fingerprint of everything that decides what the user may pull. A device keeps the one its
+ * last page came with; a different one means the scope moved and the device must pull again.
+ */
+export function scopeKeyOf(scope: Scope): string {
+  const sorted = (values: Iterable<string>) => [...values].sort();
+  const text = JSON.stringify([
+    scope.role,
+    scope.gridIds === null ? '*' : sorted(scope.gridIds),
+    sorted(scope.ancestorGridIds),
+    sorted(scope.assigneeKeys),
+  ]);
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }

@@ -69,9 +69,25 @@ export const mutationResultSchema = z.object({
 });
 export type MutationResult = z.infer<typeof mutationResultSchema>;
 
+export const recordChangeSchema = z.object({
+  kind: z.enum(RECORD_KINDS as [RecordKind, ...RecordKind[]]),
+  id: z.string(),
+  /** The server's change counter when this version was written. */
+  version: z.number().int().positive(),
+  isDeleted: z.boolean(),
+  /** The record as this user may see it (redacted); absent for a tombstone. */
+  data: z.unknown().optional(),
+});
+export type RecordChange = z.infer<typeof recordChangeSchema>;
+
 export const pushResponseSchema = z.object({
   lastMutationId: z.number().int().nonnegative(),
   results: z.array(mutationResultSchema),
+  /**
+   * Rejections heal: the server's current version (scoped, redacted) of every record a rejected
+   * mutation read, or a tombstone where the user may hold none. Absent when nothing was rejected.
+   */
+  records: z.array(recordChangeSchema).optional(),
 });
 export type PushResponse = z.infer<typeof pushResponseSchema>;
 
@@ -86,22 +102,13 @@ export const pullQuerySchema = z
      * while it stores one, and only what it holds may count as seen (conflict detection).
      */
     held: z.coerce.number().int().nonnegative().optional(),
+    /** The scopeKey of the device's last page (see pullResponseSchema). */
+    scope: z.string().max(64).optional(),
   })
   .refine((query) => query.held === undefined || query.held <= query.cursor, {
     message: '已保存的同步位置不能超过本次请求的位置',
     path: ['held'],
   });
-
-export const recordChangeSchema = z.object({
-  kind: z.enum(RECORD_KINDS as [RecordKind, ...RecordKind[]]),
-  id: z.string(),
-  /** The server's change counter when this version was written. */
-  version: z.number().int().positive(),
-  isDeleted: z.boolean(),
-  /** The record as this user may see it (redacted); absent for a tombstone. */
-  data: z.unknown().optional(),
-});
-export type RecordChange = z.infer<typeof recordChangeSchema>;
 
 export const pullResponseSchema = z.object({
   changes: z.array(recordChangeSchema),
@@ -112,6 +119,13 @@ export const pullResponseSchema = z.object({
   remaining: z.number().int().nonnegative(),
   /** The client's last applied mutation: outbox rows up to it can be dropped even if a push answer was lost. */
   lastMutationId: z.number().int().nonnegative(),
+  /** Fingerprint of the user's scope: sent back as `scope`, so a later change of scope is noticed. */
+  scopeKey: z.string(),
+  /**
+   * The user's scope changed since the device's `scope`: this page starts again from the beginning,
+   * and once the last page is stored the device removes every record this pass did not bring.
+   */
+  rescoped: z.boolean().optional(),
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;
 
@@ -192,6 +206,20 @@ export const newAccountSchema = z
       context.addIssue({ code: 'custom', path: ['departmentId'], message: '只有职能部门账号属于部门' });
   });
 export type NewAccount = z.input<typeof newAccountSchema>;
+
+/**
+ * PATCH /api/admin/users/:id: the grids a grid role's account covers from now on (a worker takes over
+ * a neighbour's grid). The server checks them as when opening an account: every grid must exist and
+ * be of a kind the account's role may be given; other roles are not given grids. Strict: a body
+ * naming anything else (a role, a name) is refused rather than half applied.
+ */
+export const accountGridsSchema = z.strictObject({
+  gridIds: z
+    .array(z.string().min(1), { error: '请选择负责的网格' })
+    .min(1, { error: '网格员、兼职网格员和网格长至少负责一个网格' })
+    .max(200, { error: '一个账号最多负责 200 个网格' }),
+});
+export type AccountGrids = z.input<typeof accountGridsSchema>;
 
 /** POST /api/me/password: the signed-in user changes their own password (the admin's initial one). */
 export const passwordChangeSchema = z.object({

@@ -5,6 +5,7 @@
 import type { PlanActor } from '../../src/shared/domain/apply-mutation.ts';
 import { newId } from '../../src/shared/domain/ids.ts';
 import type { Harness } from '../server/harness.ts';
+import type { CommandContext } from '../../src/app/commands/run-command.ts';
 import { AppDB } from '../../src/app/db/app-db.ts';
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
 import { ApiClient, type FetchLike } from '../../src/app/sync/api-client.ts';
@@ -72,6 +73,8 @@ export interface Device {
   db: AppDB;
   engine: SyncEngine;
   actor: PlanActor;
+  /** What the device's commands are given: its database, its user and the harness's clock. */
+  ctx: CommandContext;
   transport: FaultyTransport;
   /** Runs sync rounds until the outbox is empty and a pull completed, retrying through faults. */
   syncUntilSettled(maxRounds?: number): Promise<number>;
@@ -90,8 +93,14 @@ export async function openDevice(
     role?: PlanActor['role'];
     name?: string;
   };
-  const user = me.user ?? (me as { id: string; role: PlanActor['role']; name: string });
-  const actor: PlanActor = { role: user.role, userId: user.id, name: user.name };
+  const user =
+    me.user ?? (me as { id: string; role: PlanActor['role']; name: string; departmentId?: string });
+  const actor: PlanActor = {
+    role: user.role,
+    userId: user.id,
+    name: user.name,
+    ...(user.departmentId ? { departmentId: user.departmentId } : {}),
+  };
   const db = new AppDB(`device-${username}-${newId()}`);
   const transport = faultyTransport(harness, options.random, options.faults ?? NO_FAULTS);
   // Through the transport object, so a test can wrap its fetch after the device is open.
@@ -101,6 +110,7 @@ export async function openDevice(
     api,
     actor: () => actor,
     pinyin: loadPinyin,
+    now: () => harness.clock.now,
     random: options.random,
     ...(options.pullLimit ? { pullLimit: options.pullLimit } : {}),
   });
@@ -108,6 +118,7 @@ export async function openDevice(
     db,
     engine,
     actor,
+    ctx: { db, actor, now: () => harness.clock.now },
     transport,
     async syncUntilSettled(maxRounds = 500) {
       for (let round = 1; round <= maxRounds; round++) {

@@ -86,11 +86,11 @@ describe('convergence (property test: several clients, offline periods, duplicat
             const c = clients[op.client]!;
             const ids = households[op.client]!;
             if (op.kind === 'edit')
-              await updateHousehold(c.device.db, ids[op.household % ids.length]!, {
+              await updateHousehold(c.device.ctx, ids[op.household % ids.length]!, {
                 notes: op.value || undefined,
               });
             else if (op.kind === 'visit')
-              await recordVisit(c.device.db, {
+              await recordVisit(c.device.ctx, {
                 householdId: ids[op.household % ids.length]!,
                 outcome: 'met',
                 shift: 'day',

@@ -41,10 +41,10 @@ async function runLoops(faults: Faults, seed: number) {
   for (let i = 0; i < LOOPS; i++) {
     const household = households[i % households.length]!;
     const notes = `第${i}轮备注`;
-    await updateHousehold(device.db, household.id, { notes });
+    await updateHousehold(device.ctx, household.id, { notes });
     lastNotes.set(household.id, notes);
     visits.push(
-      await recordVisit(device.db, {
+      await recordVisit(device.ctx, {
         householdId: household.id,
         outcome: i % 3 === 0 ? 'nobody-home' : 'met',
         shift: 'day',
@@ -118,7 +118,7 @@ describe('sync through faults (client engine + real server handlers)', () => {
     const households = await device.db.households.limit(7).toArray();
     const QUEUED = 450;
     for (let i = 0; i < QUEUED; i++)
-      await updateHousehold(device.db, households[i % households.length]!.id, { notes: `离线第${i}条` });
+      await updateHousehold(device.ctx, households[i % households.length]!.id, { notes: `离线第${i}条` });
     device.transport.faults = { errorRate: 0.2, killMidPushRate: 0.2, dropResponseRate: 0.2 };
     await device.syncUntilSettled();
     device.transport.faults = NO_FAULTS;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   planMutation,
-  readsFor,
+  readsOf,
   type Plan,
   type PlanActor,
   type PlanReads,
@@ -79,10 +79,17 @@ describe('household.create', () => {
       ok: false,
       reason: 'invalid',
     });
-    expect(plan('household.create', { household, people: [] }, world())).toMatchObject({
-      ok: false,
-      reason: 'invalid',
-    });
+    expect(
+      plan('household.create', { household: { ...household, address: '别处' }, people: [] }, world()),
+    ).toMatchObject({ ok: false, reason: 'invalid', message: `住户已存在：${household.id}` });
+  });
+
+  it('takes the very record already stored as the same create again (a replay), not a clash', () => {
+    // Key order differs from the stored copy: equal content is what counts.
+    const reordered = Object.fromEntries(Object.entries(household).reverse()) as typeof household;
+    expect(writesOf(plan('household.create', { household: reordered, people: [] }, world()))).toEqual([
+      { kind: 'households', record: household },
+    ]);
   });
 
   it('lets only roles that may read ID numbers and health tags write them', () => {
@@ -465,20 +472,20 @@ describe('problem.act', () => {
   });
 });
 
-describe('readsFor', () => {
+describe('readsOf', () => {
   it('names every record a plan reads', () => {
     const problem = newProblem(GRID, { links: { hazardId: newId(), needId: newId() } });
-    expect(readsFor('problem.report', { problem })).toEqual([
+    expect(readsOf('problem.report', { problem })).toEqual([
       { kind: 'problems', id: problem.id },
       { kind: 'hazards', id: problem.links.hazardId },
       { kind: 'needs', id: problem.links.needId },
     ]);
-    expect(readsFor('person.moveOut', { id: person.id, status: 'deceased', at: T0 })).toEqual([
+    expect(readsOf('person.moveOut', { id: person.id, status: 'deceased', at: T0 })).toEqual([
       { kind: 'people', id: person.id },
     ]);
     const h = newHousehold(GRID);
     const p = newPerson(h);
-    expect(readsFor('household.create', { household: h, people: [p] })).toEqual([
+    expect(readsOf('household.create', { household: h, people: [p] })).toEqual([
       { kind: 'households', id: h.id },
       { kind: 'people', id: p.id },
     ]);

@@ -2,17 +2,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
 import { addPerson, movePersonOut, updateHousehold, updatePerson } from '../../src/app/commands/register.ts';
 import { CommandError } from '../../src/app/commands/run-command.ts';
+import { contextFor } from '../support/device-context.ts';
+import type { CommandContext } from '../../src/app/commands/run-command.ts';
 import { AppDB } from '../../src/app/db/app-db.ts';
 import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
 import { search } from '../../src/app/db/queries.ts';
 
 let db: AppDB;
+let ctx: CommandContext;
 let dbCount = 0;
 const town = generateDemoTown({ households: 120 });
 
 beforeEach(async () => {
   db = new AppDB(`commands-test-${dbCount++}`);
+  ctx = contextFor(db);
   await storeRegister(db, toRegisterRows(town, await loadPinyin()), { source: 'demo', loadedAt: 0 });
 });
 
@@ -27,8 +31,8 @@ const headOf = (householdId: string) => town.people.find((p) => p.householdId ==
 describe('register commands', () => {
   it('write the record and one outbox row per edit, with increasing mutation ids', async () => {
     const household = firstHousehold();
-    await updateHousehold(db, household.id, { notes: '独居，每日探访' });
-    const newId = await addPerson(db, household.id, {
+    await updateHousehold(ctx, household.id, { notes: '独居，每日探访' });
+    const newId = await addPerson(ctx, household.id, {
       name: '李小红',
       gender: 'female',
       relation: 'child',
@@ -49,16 +53,16 @@ describe('register commands', () => {
 
   it('refuse invalid input with field messages and store nothing', async () => {
     const household = firstHousehold();
-    const attempt = updateHousehold(db, household.id, { phone: '110' });
+    const attempt = updateHousehold(ctx, household.id, { phone: '110' });
     await expect(attempt).rejects.toBeInstanceOf(CommandError);
-    await expect(attempt).rejects.toMatchObject({ problems: [{ path: 'changes.phone' }] });
+    await expect(attempt).rejects.toMatchObject({ fieldErrors: [{ path: 'changes.phone' }] });
     expect((await db.households.get(household.id))!.phone).toBe(household.phone);
     expect(await db.outbox.count()).toBe(0);
   });
 
   it('re-validate the merged record: a birth date that contradicts the ID number is refused', async () => {
     const person = town.people.find((p) => p.idNumber)!;
-    await expect(updatePerson(db, person.id, { birthDate: '1900-01-01' })).rejects.toThrow(
+    await expect(updatePerson(ctx, person.id, { birthDate: '1900-01-01' })).rejects.toThrow(
       '出生日期与身份证号中的日期不一致',
     );
     expect((await db.people.get(person.id))!.birthDate).toBe(person.birthDate);
@@ -71,7 +75,7 @@ describe('register commands', () => {
     db.outbox.hook('creating', () => {
       throw new Error('QuotaExceededError: disk full');
     });
-    await expect(updateHousehold(db, household.id, { notes: '不会保存' })).rejects.toThrow('disk full');
+    await expect(updateHousehold(ctx, household.id, { notes: '不会保存' })).rejects.toThrow('disk full');
     expect((await db.households.get(household.id))!.notes).toBe(household.notes);
     expect(await db.outbox.count()).toBe(0);
     expect(await db.meta.get('lastMutationId')).toBeUndefined();
@@ -79,7 +83,7 @@ describe('register commands', () => {
 
   it('keep search keys in step with edits', async () => {
     const head = headOf(firstHousehold().id);
-    await updatePerson(db, head.id, { name: '欧阳娜娜', phone: '13700001111' });
+    await updatePerson(ctx, head.id, { name: '欧阳娜娜', phone: '13700001111' });
     const byPinyin = await search(db, 'oyn');
     expect(byPinyin.people.map((r) => r.person.id)).toContain(head.id);
     const byPhone = await search(db, '0001111');
@@ -90,11 +94,11 @@ describe('register commands', () => {
 
   it('move a person out without deleting them, and refuse a second move', async () => {
     const head = headOf(firstHousehold().id);
-    await movePersonOut(db, head.id, 'moved-out');
+    await movePersonOut(ctx, head.id, 'moved-out');
     const stored = (await db.people.get(head.id))!;
     expect(stored.status).toBe('moved-out');
     expect(stored.isDeleted).toBe(false);
-    await expect(movePersonOut(db, head.id, 'deceased')).rejects.toThrow('此人已不在住');
+    await expect(movePersonOut(ctx, head.id, 'deceased')).rejects.toThrow('此人已不在住');
     expect(await db.outbox.count()).toBe(1);
   });
 });
@@ -118,7 +122,7 @@ describe('search', () => {
 describe('clearing a field', () => {
   it('travels as null, so the server clears it too (JSON drops undefined)', async () => {
     const household = firstHousehold();
-    await updateHousehold(db, household.id, { phone: null });
+    await updateHousehold(ctx, household.id, { phone: null });
     expect((await db.households.get(household.id))!.phone).toBeUndefined();
     const [row] = await db.outbox.toArray();
     expect(JSON.parse(JSON.stringify(row!.args))).toEqual({ id: household.id, changes: { phone: null } });
@@ -136,7 +140,7 @@ describe('clearing a field', () => {
       movedOutAt: _m,
       ...form
     } = head;
-    await updatePerson(db, head.id, { ...form, phone: undefined, notes: undefined });
+    await updatePerson(ctx, head.id, { ...form, phone: undefined, notes: undefined });
     const [row] = await db.outbox.toArray();
     const changes = (row!.args as { changes: Record<string, unknown> }).changes;
     expect(changes.phone).toBeNull();

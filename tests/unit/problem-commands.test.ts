@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
-import type { Actor } from '../../src/shared/schemas/index.ts';
 import {
   actOnProblem,
   reportHazardAsProblem,
@@ -10,20 +9,23 @@ import {
 } from '../../src/app/commands/problems.ts';
 import { recordChecklistRun, recordVisit } from '../../src/app/commands/round.ts';
 import { CommandError } from '../../src/app/commands/run-command.ts';
+import { contextFor } from '../support/device-context.ts';
+import type { CommandContext } from '../../src/app/commands/run-command.ts';
 import { AppDB } from '../../src/app/db/app-db.ts';
 import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
 
 let db: AppDB;
+let ctx: CommandContext;
 let dbCount = 0;
 const town = generateDemoTown({ households: 150 });
 const grid = town.grids.find((g) => g.kind === 'grid' && town.buildings.some((b) => b.gridId === g.id))!;
 const building = town.buildings.find((b) => b.gridId === grid.id)!;
 const household = town.households.find((h) => h.gridId === grid.id)!;
-const worker: Actor = { role: 'worker', name: '王网格', userId: 'u-worker' };
 
 beforeEach(async () => {
   db = new AppDB(`problem-test-${dbCount++}`);
+  ctx = contextFor(db);
   await storeRegister(db, toRegisterRows(town, await loadPinyin()), { source: 'demo', loadedAt: 0 });
 });
 
@@ -36,7 +38,7 @@ describe('problem commands', () => {
   it('a failed checklist item becomes a problem linked both ways, once', async () => {
     const template = BUILT_IN_TEMPLATES[0]!;
     const items = itemsForBuilding(template, building.facilities);
-    await recordChecklistRun(db, {
+    await recordChecklistRun(ctx, {
       template,
       gridId: grid.id,
       target: { buildingId: building.id },
@@ -44,7 +46,7 @@ describe('problem commands', () => {
       results: items.map((item, i) => ({ itemId: item.id, result: i === 0 ? 'fail' : 'pass', note: '堵塞' })),
     });
     const [hazard] = await db.hazards.toArray();
-    const problemId = await reportHazardAsProblem(db, hazard!.id, worker);
+    const problemId = await reportHazardAsProblem(ctx, hazard!.id);
     const problem = (await db.problems.get(problemId))!;
     expect(problem).toMatchObject({
       source: 'checklist',
@@ -53,19 +55,19 @@ describe('problem commands', () => {
       place: { buildingId: building.id },
     });
     expect((await db.hazards.get(hazard!.id))!.problemId).toBe(problemId);
-    expect(await reportHazardAsProblem(db, hazard!.id, worker)).toBe(problemId);
+    expect(await reportHazardAsProblem(ctx, hazard!.id)).toBe(problemId);
     expect(await db.problems.count()).toBe(1);
   });
 
   it('a need found on a visit becomes a problem that carries the visit', async () => {
-    const visitId = await recordVisit(db, {
+    const visitId = await recordVisit(ctx, {
       householdId: household.id,
       outcome: 'met',
       shift: 'day',
       needs: [{ type: 'repair', description: '屋顶漏雨', urgency: 'high' }],
     });
     const [need] = await db.needs.toArray();
-    const problemId = await reportNeedAsProblem(db, need!.id, worker);
+    const problemId = await reportNeedAsProblem(ctx, need!.id);
     const problem = (await db.problems.get(problemId))!;
     expect(problem).toMatchObject({
       source: 'visit',
@@ -78,34 +80,24 @@ describe('problem commands', () => {
   });
 
   it('illegal steps are refused with the state machine message and leave nothing in the outbox', async () => {
-    const id = await reportProblem(
-      db,
-      {
-        gridId: grid.id,
-        category: 'environment',
-        severity: 'yellow',
-        place: { text: '村口' },
-        photoIds: [],
-        source: 'snap',
-      },
-      worker,
-    );
+    const id = await reportProblem(ctx, {
+      gridId: grid.id,
+      category: 'environment',
+      severity: 'yellow',
+      place: { text: '村口' },
+      photoIds: [],
+      source: 'snap',
+    });
     const before = await db.outbox.count();
     await expect(
-      actOnProblem(
-        db,
-        id,
-        'dispatch',
-        { assignee: { kind: 'department', id: 'dept-police', name: '派出所' } },
-        worker,
-      ),
+      actOnProblem(ctx, id, 'dispatch', {
+        assignee: { kind: 'department', id: 'dept-police', name: '派出所' },
+      }),
     ).rejects.toThrow('网格员不能派单');
-    await expect(actOnProblem(db, id, 'resolve', { note: '好了' }, worker)).rejects.toBeInstanceOf(
-      CommandError,
-    );
+    await expect(actOnProblem(ctx, id, 'resolve', { note: '好了' })).rejects.toBeInstanceOf(CommandError);
     expect(await db.outbox.count()).toBe(before);
 
-    await actOnProblem(db, id, 'escalate', { note: '需要网格长协调' }, worker);
+    await actOnProblem(ctx, id, 'escalate', { note: '需要网格长协调' });
     const escalated = (await db.problems.get(id))!;
     expect(escalated).toMatchObject({ status: 'reported', path: 'leader' });
     expect(escalated.history.map((e) => e.action)).toEqual(['report', 'escalate']);

@@ -10,20 +10,24 @@ import {
   setNeedStatus,
 } from '../../src/app/commands/round.ts';
 import { CommandError } from '../../src/app/commands/run-command.ts';
+import { contextFor, TEST_NOW } from '../support/device-context.ts';
+import type { CommandContext } from '../../src/app/commands/run-command.ts';
 import { AppDB } from '../../src/app/db/app-db.ts';
 import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
 import { checksDue, daySummary, householdRound, todayView } from '../../src/app/db/round-queries.ts';
 
 let db: AppDB;
+let ctx: CommandContext;
 let dbCount = 0;
 const town = generateDemoTown({ households: 150 });
 const grid = town.grids.find((g) => g.kind === 'grid' && town.buildings.some((b) => b.gridId === g.id))!;
 const household = town.households.find((h) => h.gridId === grid.id)!;
-const today = () => shanghaiDay(Date.now());
+const today = () => shanghaiDay(TEST_NOW);
 
 beforeEach(async () => {
   db = new AppDB(`round-test-${dbCount++}`);
+  ctx = contextFor(db);
   await storeRegister(db, toRegisterRows(town, await loadPinyin()), { source: 'demo', loadedAt: 0 });
 });
 
@@ -35,7 +39,7 @@ afterEach(async () => {
 describe('visits and needs', () => {
   it('a visit and the needs found on it are one outbox row, and the household is done today', async () => {
     const before = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
-    const visitId = await recordVisit(db, {
+    const visitId = await recordVisit(ctx, {
       householdId: household.id,
       outcome: 'met',
       shift: 'day',
@@ -54,7 +58,7 @@ describe('visits and needs', () => {
 
   it('a need with an empty description refuses the whole visit', async () => {
     await expect(
-      recordVisit(db, {
+      recordVisit(ctx, {
         householdId: household.id,
         outcome: 'met',
         shift: 'day',
@@ -66,22 +70,22 @@ describe('visits and needs', () => {
   });
 
   it("nobody home on the day shift puts the household on tonight's catch-up list", async () => {
-    await recordVisit(db, { householdId: household.id, outcome: 'nobody-home', shift: 'day' });
+    await recordVisit(ctx, { householdId: household.id, outcome: 'nobody-home', shift: 'day' });
     const view = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
     expect(view.catchUp.map((e) => e.householdId)).toEqual([household.id]);
   });
 
   it('need status changes keep a dated history', async () => {
-    await recordVisit(db, {
+    await recordVisit(ctx, {
       householdId: household.id,
       outcome: 'met',
       shift: 'day',
       needs: [{ type: 'benefits', description: '申请低保', urgency: 'normal' }],
     });
     const [need] = await db.needs.toArray();
-    await setNeedStatus(db, need!.id, 'in-progress', '已交材料');
-    await setNeedStatus(db, need!.id, 'met');
-    await expect(setNeedStatus(db, need!.id, 'met')).rejects.toBeInstanceOf(CommandError);
+    await setNeedStatus(ctx, need!.id, 'in-progress', '已交材料');
+    await setNeedStatus(ctx, need!.id, 'met');
+    await expect(setNeedStatus(ctx, need!.id, 'met')).rejects.toBeInstanceOf(CommandError);
     const stored = (await db.needs.get(need!.id))!;
     expect(stored.history.map((h) => [h.status, h.note])).toEqual([
       ['open', undefined],
@@ -104,7 +108,7 @@ describe('checklists', () => {
       before.find((c) => c.target.kind === 'building' && c.target.building.id === building.id)?.run,
     ).toBeUndefined();
 
-    const runId = await recordChecklistRun(db, {
+    const runId = await recordChecklistRun(ctx, {
       template,
       gridId: grid.id,
       target: { buildingId: building.id },
@@ -130,7 +134,7 @@ describe('checklists', () => {
 
   it('refuses results for items the template does not have', async () => {
     await expect(
-      recordChecklistRun(db, {
+      recordChecklistRun(ctx, {
         template,
         gridId: grid.id,
         target: { buildingId: building.id },
@@ -143,7 +147,7 @@ describe('checklists', () => {
 
   it('a grid template with duplicate item ids is refused with a clear message', async () => {
     await expect(
-      saveTemplate(db, {
+      saveTemplate(ctx, {
         ...template,
         id: '01900000-0000-7000-8000-0000000000aa',
         gridId: grid.id,

@@ -1,6 +1,8 @@
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordVisit } from '../../src/app/commands/round.ts';
+import { contextFor, TEST_NOW } from '../support/device-context.ts';
+import type { CommandContext } from '../../src/app/commands/run-command.ts';
 import { AppDB, writeTables } from '../../src/app/db/app-db.ts';
 import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
@@ -19,6 +21,7 @@ import { addCalendarDays, shanghaiDay, shanghaiDayStart } from '../../src/shared
  * summaries is the due list from the whole history, whichever way the visits arrived.
  */
 let db: AppDB;
+let ctx: CommandContext;
 let dbCount = 0;
 const town = generateDemoTown({ households: 150 });
 const householdsIn = (gridId: string) => town.households.filter((h) => h.gridId === gridId);
@@ -26,7 +29,7 @@ const grid = town.grids
   .filter((g) => g.kind === 'grid')
   .sort((a, b) => householdsIn(b.id).length - householdsIn(a.id).length)[0]!;
 const [first, second, third] = householdsIn(grid.id);
-const today = () => shanghaiDay(Date.now());
+const today = () => shanghaiDay(TEST_NOW);
 
 function visitOn(householdId: string, day: string, outcome: VisitOutcome = 'met'): Visit {
   const visitedAt = shanghaiDayStart(day) + 10 * 3_600_000;
@@ -78,6 +81,7 @@ async function summaries() {
 
 beforeEach(async () => {
   db = new AppDB(`visit-summaries-test-${dbCount++}`);
+  ctx = contextFor(db);
   await storeRegister(db, toRegisterRows(town, await loadPinyin()), { source: 'demo', loadedAt: 0 });
 });
 
@@ -88,9 +92,9 @@ afterEach(async () => {
 
 describe('visit summaries', () => {
   it('a visit saved on the device moves the day on; nobody home does not', async () => {
-    await recordVisit(db, { householdId: first!.id, outcome: 'nobody-home', shift: 'day' });
+    await recordVisit(ctx, { householdId: first!.id, outcome: 'nobody-home', shift: 'day' });
     expect(await summaries()).toEqual({});
-    await recordVisit(db, { householdId: first!.id, outcome: 'met', shift: 'day' });
+    await recordVisit(ctx, { householdId: first!.id, outcome: 'met', shift: 'day' });
     expect(await summaries()).toEqual({ [first!.id]: today() });
   });
 
@@ -118,7 +122,7 @@ describe('visit summaries', () => {
       put(visitOn(second!.id, addCalendarDays(day, -500))),
       put(visitOn(third!.id, addCalendarDays(day, -1), 'nobody-home')),
     ]);
-    await recordVisit(db, { householdId: third!.id, outcome: 'nobody-home', shift: 'day' });
+    await recordVisit(ctx, { householdId: third!.id, outcome: 'nobody-home', shift: 'day' });
 
     const reads = await readDueListInputs(db, grid.id, day);
     const input = { ...reads, config: DEFAULT_CADENCE_CONFIG, today: day };

@@ -1,23 +1,18 @@
-import {
-  applyProblemAction,
-  createProblemReport,
-  type TransitionPayload,
-} from '../../shared/domain/problem-workflow.ts';
+import { createProblemReport, type TransitionPayload } from '../../shared/domain/problem-workflow.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import {
   NEED_TYPES,
   problemSchema,
-  type Actor,
   type GpsFix,
   type NeedType,
   type ProblemAction,
+  type Problem,
   type ProblemCategory,
   type ProblemPlace,
   type ProblemSource,
   type Severity,
 } from '../../shared/schemas/index.ts';
-import type { AppDB } from '../db/app-db.ts';
-import { CommandError, runCommand, validate } from './run-command.ts';
+import { CommandError, runCommand, validate, type CommandContext } from './run-command.ts';
 
 export interface ProblemReportInput {
   gridId: string;
@@ -32,8 +27,8 @@ export interface ProblemReportInput {
 }
 
 /** 随手拍 and friends: saves a new problem (and links the hazard or need it came from). */
-export async function reportProblem(db: AppDB, input: ProblemReportInput, actor: Actor): Promise<string> {
-  const at = Date.now();
+export async function reportProblem(ctx: CommandContext, input: ProblemReportInput): Promise<string> {
+  const at = ctx.now();
   const problem = validate(
     problemSchema,
     createProblemReport(
@@ -50,27 +45,11 @@ export async function reportProblem(db: AppDB, input: ProblemReportInput, actor:
         source: input.source,
         links: input.links ?? {},
       },
-      actor,
+      ctx.actor,
       at,
     ),
-  );
-  await runCommand(db, 'problem.report', { problem }, async (args) => {
-    await db.problems.add(args.problem);
-    const { hazardId, needId } = args.problem.links;
-    if (hazardId) {
-      const hazard = await db.hazards.get(hazardId);
-      if (!hazard) throw new CommandError([{ path: 'links.hazardId', message: '隐患记录不存在' }]);
-      if (hazard.problemId)
-        throw new CommandError([{ path: 'links.hazardId', message: '这条隐患已经转为问题' }]);
-      await db.hazards.put({ ...hazard, problemId: args.problem.id, updatedAt: at });
-    }
-    if (needId) {
-      const need = await db.needs.get(needId);
-      if (!need) throw new CommandError([{ path: 'links.needId', message: '需求记录不存在' }]);
-      if (need.problemId) throw new CommandError([{ path: 'links.needId', message: '这条需求已经转为问题' }]);
-      await db.needs.put({ ...need, problemId: args.problem.id, updatedAt: at });
-    }
-  });
+  ) satisfies Problem;
+  await runCommand(ctx, 'problem.report', { problem }, at);
   return problem.id;
 }
 
@@ -79,29 +58,25 @@ function defaultDescription(input: ProblemReportInput): string {
 }
 
 /** One tap from a failed checklist item: a safety hazard, orange, with the item's photos. */
-export async function reportHazardAsProblem(db: AppDB, hazardId: string, actor: Actor): Promise<string> {
-  const hazard = await db.hazards.get(hazardId);
+export async function reportHazardAsProblem(ctx: CommandContext, hazardId: string): Promise<string> {
+  const hazard = await ctx.db.hazards.get(hazardId);
   if (!hazard) throw new CommandError([{ path: '', message: '隐患记录不存在' }]);
   if (hazard.problemId) return hazard.problemId;
-  const building = hazard.buildingId ? await db.buildings.get(hazard.buildingId) : undefined;
-  return reportProblem(
-    db,
-    {
-      gridId: hazard.gridId,
-      category: 'safety-hazard',
-      severity: 'orange',
-      description: hazard.description,
-      place: {
-        buildingId: hazard.buildingId,
-        enterpriseId: hazard.enterpriseId,
-        text: building ? `${building.estate}${building.name}` : undefined,
-      },
-      photoIds: hazard.photoIds,
-      source: 'checklist',
-      links: { hazardId: hazard.id, checklistRunId: hazard.runId },
+  const building = hazard.buildingId ? await ctx.db.buildings.get(hazard.buildingId) : undefined;
+  return reportProblem(ctx, {
+    gridId: hazard.gridId,
+    category: 'safety-hazard',
+    severity: 'orange',
+    description: hazard.description,
+    place: {
+      buildingId: hazard.buildingId,
+      enterpriseId: hazard.enterpriseId,
+      text: building ? `${building.estate}${building.name}` : undefined,
     },
-    actor,
-  );
+    photoIds: hazard.photoIds,
+    source: 'checklist',
+    links: { hazardId: hazard.id, checklistRunId: hazard.runId },
+  });
 }
 
 const CATEGORY_OF_NEED = {
@@ -115,43 +90,31 @@ const CATEGORY_OF_NEED = {
 } as const satisfies Record<NeedType, ProblemCategory>;
 
 /** One tap from the needs file: the need becomes a tracked problem, coloured by its urgency. */
-export async function reportNeedAsProblem(db: AppDB, needId: string, actor: Actor): Promise<string> {
-  const need = await db.needs.get(needId);
+export async function reportNeedAsProblem(ctx: CommandContext, needId: string): Promise<string> {
+  const need = await ctx.db.needs.get(needId);
   if (!need) throw new CommandError([{ path: '', message: '需求记录不存在' }]);
   if (need.problemId) return need.problemId;
-  const household = await db.households.get(need.householdId);
-  return reportProblem(
-    db,
-    {
-      gridId: need.gridId,
-      category: CATEGORY_OF_NEED[need.type],
-      severity: need.urgency === 'high' ? 'orange' : need.urgency === 'normal' ? 'yellow' : 'blue',
-      description: `${NEED_TYPES[need.type].zh}：${need.description}`,
-      place: { householdId: need.householdId, buildingId: household?.buildingId, text: household?.address },
-      photoIds: [],
-      source: 'visit',
-      links: { needId: need.id, visitId: need.foundInVisitId },
-    },
-    actor,
-  );
+  const household = await ctx.db.households.get(need.householdId);
+  return reportProblem(ctx, {
+    gridId: need.gridId,
+    category: CATEGORY_OF_NEED[need.type],
+    severity: need.urgency === 'high' ? 'orange' : need.urgency === 'normal' ? 'yellow' : 'blue',
+    description: `${NEED_TYPES[need.type].zh}：${need.description}`,
+    place: { householdId: need.householdId, buildingId: household?.buildingId, text: household?.address },
+    photoIds: [],
+    source: 'visit',
+    links: { needId: need.id, visitId: need.foundInVisitId },
+  });
 }
 
 /** Any step of the closed loop; the shared state machine decides whether it is allowed. */
 export async function actOnProblem(
-  db: AppDB,
+  ctx: CommandContext,
   id: string,
   action: Exclude<ProblemAction, 'report'>,
   payload: TransitionPayload,
-  actor: Actor,
 ): Promise<void> {
-  const at = Date.now();
+  const at = ctx.now();
   const normalized = { ...payload, photoIds: payload.photoIds ?? [] };
-  await runCommand(db, 'problem.act', { id, action, payload: normalized, at }, async (args) => {
-    const problem = await db.problems.get(args.id);
-    if (!problem || problem.isDeleted)
-      throw new CommandError([{ path: '', message: '问题不存在或已被删除' }]);
-    const result = applyProblemAction(problem, args.action, actor, args.payload, args.at);
-    if (!result.ok) throw new CommandError([{ path: result.reason, message: result.message }]);
-    await db.problems.put(result.problem);
-  });
+  await runCommand(ctx, 'problem.act', { id, action, payload: normalized, at }, at);
 }

@@ -1,6 +1,5 @@
 import { newId } from '../../shared/domain/ids.ts';
 import {
-  checklistTemplateSchema,
   newNeedSchema,
   type CheckResult,
   type ChecklistTemplate,
@@ -13,9 +12,7 @@ import {
   type VisitOutcome,
 } from '../../shared/schemas/index.ts';
 import { shanghaiDay } from '../../shared/time.ts';
-import type { AppDB } from '../db/app-db.ts';
-import { noteVisitsStored } from '../db/visit-summaries.ts';
-import { CommandError, runCommand, validate } from './run-command.ts';
+import { CommandError, runCommand, validate, type CommandContext } from './run-command.ts';
 
 export interface VisitInput {
   householdId: string;
@@ -50,18 +47,18 @@ function buildNeed(
 }
 
 /** Saves a visit and the needs found on it (each goes into the household's needs file). */
-export async function recordVisit(db: AppDB, input: VisitInput): Promise<string> {
-  const household = await db.households.get(input.householdId);
+export async function recordVisit(ctx: CommandContext, input: VisitInput): Promise<string> {
+  const household = await ctx.db.households.get(input.householdId);
   if (!household || household.isDeleted)
     throw new CommandError([{ path: '', message: '住户不存在或已被删除' }]);
-  const now = Date.now();
+  const now = ctx.now();
   const visitedAt = input.visitedAt ?? now;
   const visitId = newId();
   const needs = (input.needs ?? []).map((fields) =>
     buildNeed(fields, { householdId: household.id, gridId: household.gridId, at: visitedAt, visitId }),
   );
   await runCommand(
-    db,
+    ctx,
     'visit.record',
     {
       visit: {
@@ -83,45 +80,30 @@ export async function recordVisit(db: AppDB, input: VisitInput): Promise<string>
       },
       needs,
     },
-    async (args) => {
-      await db.visits.add(args.visit);
-      await noteVisitsStored(db, [args.visit]);
-      if (args.needs.length > 0) await db.needs.bulkAdd(args.needs);
-    },
+    now,
   );
   return visitId;
 }
 
 /** A need noted outside a visit (a phone call, a neighbour's word). */
-export async function addNeed(db: AppDB, householdId: string, fields: NewNeed): Promise<string> {
-  const household = await db.households.get(householdId);
+export async function addNeed(ctx: CommandContext, householdId: string, fields: NewNeed): Promise<string> {
+  const household = await ctx.db.households.get(householdId);
   if (!household || household.isDeleted)
     throw new CommandError([{ path: '', message: '住户不存在或已被删除' }]);
-  const need = buildNeed(fields, { householdId, gridId: household.gridId, at: Date.now() });
-  await runCommand(db, 'need.create', { need }, async (args) => {
-    await db.needs.add(args.need);
-  });
+  const at = ctx.now();
+  const need = buildNeed(fields, { householdId, gridId: household.gridId, at });
+  await runCommand(ctx, 'need.create', { need }, at);
   return need.id;
 }
 
-export async function setNeedStatus(db: AppDB, id: string, status: NeedStatus, note?: string): Promise<void> {
-  const at = Date.now();
-  await runCommand(
-    db,
-    'need.setStatus',
-    { id, status, note: note?.trim() || undefined, at },
-    async (args) => {
-      const need = await db.needs.get(args.id);
-      if (!need || need.isDeleted) throw new CommandError([{ path: '', message: '需求不存在或已被删除' }]);
-      if (need.status === args.status) throw new CommandError([{ path: 'status', message: '状态没有变化' }]);
-      await db.needs.put({
-        ...need,
-        status: args.status,
-        history: [...need.history, { at: args.at, status: args.status, note: args.note }],
-        updatedAt: args.at,
-      });
-    },
-  );
+export async function setNeedStatus(
+  ctx: CommandContext,
+  id: string,
+  status: NeedStatus,
+  note?: string,
+): Promise<void> {
+  const at = ctx.now();
+  await runCommand(ctx, 'need.setStatus', { id, status, note: note?.trim() || undefined, at }, at);
 }
 
 export interface ChecklistRunInput {
@@ -133,8 +115,8 @@ export interface ChecklistRunInput {
 }
 
 /** Saves a finished run; each failed item is saved as a hazard linked to the run. */
-export async function recordChecklistRun(db: AppDB, input: ChecklistRunInput): Promise<string> {
-  const at = Date.now();
+export async function recordChecklistRun(ctx: CommandContext, input: ChecklistRunInput): Promise<string> {
+  const at = ctx.now();
   const runId = newId();
   const itemText = new Map(input.template.items.map((item) => [item.id, item.text]));
   const unknown = input.results.find((r) => !itemText.has(r.itemId));
@@ -160,7 +142,7 @@ export async function recordChecklistRun(db: AppDB, input: ChecklistRunInput): P
       reportedAt: at,
     }));
   await runCommand(
-    db,
+    ctx,
     'checklist.recordRun',
     {
       run: {
@@ -177,18 +159,18 @@ export async function recordChecklistRun(db: AppDB, input: ChecklistRunInput): P
       },
       hazards,
     },
-    async (args) => {
-      await db.checklistRuns.add(args.run);
-      if (args.hazards.length > 0) await db.hazards.bulkAdd(args.hazards);
-    },
+    at,
   );
   return runId;
 }
 
 /** A grid's own checklist template (built-ins are code, not records). */
-export async function saveTemplate(db: AppDB, template: ChecklistTemplate): Promise<void> {
-  const parsed = validate(checklistTemplateSchema, { ...template, updatedAt: Date.now(), isBuiltIn: false });
-  await runCommand(db, 'checklistTemplate.save', { template: parsed }, async (args) => {
-    await db.checklistTemplates.put(args.template);
-  });
+export async function saveTemplate(ctx: CommandContext, template: ChecklistTemplate): Promise<void> {
+  const at = ctx.now();
+  await runCommand(
+    ctx,
+    'checklistTemplate.save',
+    { template: { ...template, updatedAt: at, isBuiltIn: false } },
+    at,
+  );
 }

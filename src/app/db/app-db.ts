@@ -1,7 +1,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { MutationName } from '../../shared/mutations.ts';
 import { lastCountedDays } from '../../shared/domain/visit-cadence.ts';
-import { RECORD_KINDS } from '../../shared/records.ts';
+import { RECORD_KINDS, type RecordKind } from '../../shared/records.ts';
 import type {
   Building,
   ChecklistRun,
@@ -52,6 +52,22 @@ export interface RejectionRow {
   reason: string;
   message: string;
   at: number;
+  /**
+   * Refused on this device when its queue was planned again over newer server data; the server still
+   * gets the write and its answer replaces this one (or removes it, if it applies the write after all).
+   */
+  isProvisional?: boolean;
+}
+
+/** The server's value of a record a pending write touches (pending-base.ts); null: the server has none. */
+export interface PendingBaseRow {
+  /** kind/id (refKey). */
+  key: string;
+  kind: RecordKind;
+  id: string;
+  record: unknown;
+  /** The newest queued mutation that touches it: once the server has answered that, the entry goes. */
+  mutationId: number;
 }
 
 /**
@@ -87,6 +103,7 @@ export class AppDB extends Dexie {
   visitSummaries!: EntityTable<VisitSummaryRow, 'householdId'>;
   outbox!: Table<OutboxRow, number>;
   rejections!: Table<RejectionRow, number>;
+  pendingBase!: EntityTable<PendingBaseRow, 'key'>;
   meta!: EntityTable<MetaRow, 'key'>;
 
   constructor(name = DB_NAME) {
@@ -132,15 +149,18 @@ export class AppDB extends Dexie {
           .table<VisitSummaryRow, string>('visitSummaries')
           .bulkPut([...summary].map(([householdId, lastCountedDay]) => ({ householdId, lastCountedDay })));
       });
+    // One write path: the server's value under each pending write, so a refused or rebased write can
+    // be undone exactly (a queue from before this version has no base: its writes stay as they are).
+    this.version(6).stores({ pendingBase: 'key, mutationId' });
   }
 }
 
 /**
- * Every table a local write may touch: the synced records, what is derived from them, the outbox
- * and meta. Commands and sync open their transactions over these.
+ * Every table a local write may touch: the synced records, what is derived from them, the outbox,
+ * meta, the pending writes' base and the rejections a replay may note. Commands and sync open their transactions over these.
  */
 export function writeTables(db: AppDB): Table[] {
-  return [...recordTables(db), db.visitSummaries, db.outbox, db.meta];
+  return [...recordTables(db), db.visitSummaries, db.outbox, db.meta, db.pendingBase, db.rejections];
 }
 
 /** The Dexie table of every synced record kind (same names as on the wire), for one transaction. */

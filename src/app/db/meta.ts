@@ -11,6 +11,10 @@ export const META_KEYS = {
   /** The server's change counter up to which this device has pulled. */
   syncCursor: 'syncCursor',
   lastSyncAt: 'lastSyncAt',
+  /** The scopeKey of the last pulled page: the server compares it to tell a change of scope. */
+  scopeKey: 'scopeKey',
+  /** A pass over the whole scope is under way (its end removes what it did not bring). */
+  fullPass: 'fullPass',
 } as const;
 
 export interface DatasetInfo {

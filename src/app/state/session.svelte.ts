@@ -12,7 +12,7 @@ interface StoredSession {
 const INBOX_ROLES: ReadonlySet<Actor['role']> = new Set(['center', 'department', 'admin']);
 
 /** Offline demo: the device acts as a grid worker of its own. */
-const DEMO_ACTOR: Actor = { role: 'worker', name: '网格员', userId: 'demo-worker' };
+const DEMO_ACTOR: PlanActor = { role: 'worker', name: '网格员', userId: 'demo-worker' };
 
 /**
  * Who is using this device. Signed in, it is the server's user (the token lives in IndexedDB, never
@@ -40,7 +40,7 @@ class SessionState {
     return this.#session !== null && INBOX_ROLES.has(this.#session.user.role);
   }
 
-  get actor(): Actor {
+  get actor(): PlanActor {
     const user = this.#session?.user;
     if (!user) return DEMO_ACTOR;
     return { role: user.role, userId: user.id, name: user.name, departmentId: user.departmentId };

@@ -124,11 +124,21 @@ export class ApiClient {
     return pushResponseSchema.parse(body);
   }
 
-  /** `held`: the cursor this device has stored, when it asks ahead of it. */
-  async pull(cursor: number, clientId: string, limit?: number, held?: number): Promise<PullResponse> {
+  /**
+   * `held`: the cursor this device has stored, when it asks ahead of it; `scope`: the scopeKey of
+   * its last page, so the server can tell it the user's scope has changed.
+   */
+  async pull(
+    cursor: number,
+    clientId: string,
+    limit?: number,
+    held?: number,
+    scope?: string,
+  ): Promise<PullResponse> {
     const query = new URLSearchParams({ cursor: String(cursor), clientId });
     if (limit) query.set('limit', String(limit));
     if (held !== undefined && held < cursor) query.set('held', String(held));
+    if (scope !== undefined) query.set('scope', scope);
     return pullResponseSchema.parse(await this.#json(`/api/pull?${query}`));
   }
 
@@ -168,6 +178,16 @@ export class ApiClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ password }),
     });
+  }
+
+  /** The grids a grid role's account covers from now on; it applies on that account's next request. */
+  async setAccountGrids(userId: string, gridIds: string[]): Promise<Account> {
+    const body = await this.#json(`/api/admin/users/${encodeURIComponent(userId)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ gridIds }),
+    });
+    return accountResponseSchema.parse(body).user;
   }
 
   async revokeAccount(userId: string): Promise<void> {

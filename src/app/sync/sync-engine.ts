@@ -1,10 +1,17 @@
 import type { PlanActor } from '../../shared/domain/apply-mutation.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
-import { MAX_PUSH_MUTATIONS, type Mutation, type PullResponse } from '../../shared/protocol.ts';
+import { refKey } from '../../shared/domain/mutation-reads.ts';
+import {
+  MAX_PUSH_MUTATIONS,
+  type Mutation,
+  type PullResponse,
+  type PushResponse,
+} from '../../shared/protocol.ts';
 import { writeTables, type AppDB, type OutboxRow } from '../db/app-db.ts';
 import { ensureClientId, META_KEYS, readMeta } from '../db/meta.ts';
+import { forgetAnswered } from '../db/pending-base.ts';
 import { ApiError, NetworkError, type ApiClient } from './api-client.ts';
-import { applyPulledChanges, rebasePending } from './apply-changes.ts';
+import { removeUnseen, storeAndRebase } from './apply-changes.ts';
 
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
 
@@ -151,7 +158,7 @@ export class SyncEngine {
 
   /** One full round, throwing on the first failure (tests and the first login call this directly). */
   async syncOnce(actor: PlanActor): Promise<void> {
-    await this.push();
+    await this.push(actor);
     await this.pull(actor);
   }
 
@@ -160,8 +167,9 @@ export class SyncEngine {
    * (the server must apply them in order), but the next page is read from the device while the
    * current one is on the wire: on a village link the round trip is most of the time.
    */
-  async push(): Promise<void> {
+  async push(actor: PlanActor | null = this.#options.actor()): Promise<void> {
     const { db, api } = this.#options;
+    if (!actor) return;
     const clientId = await ensureClientId(db);
     const held = await readMeta<number>(db, META_KEYS.syncCursor);
     const pageAfter = (seq: number) => db.outbox.where('seq').above(seq).limit(MAX_PUSH_MUTATIONS).toArray();
@@ -181,28 +189,7 @@ export class SyncEngine {
       // Awaited below; if the push fails first, this read must not surface as an unhandled rejection.
       nextRows.catch(() => undefined);
       const response = await answer;
-      const now = this.#options.now();
-      await db.transaction('rw', [db.outbox, db.rejections], async () => {
-        const rejected = response.results.filter((r) => r.status === 'rejected');
-        for (const result of rejected) {
-          const row = rows.find((r) => r.mutationId === result.mutationId);
-          if (!row) continue;
-          await db.rejections.add({
-            mutationId: row.mutationId,
-            name: row.name,
-            args: row.args,
-            reason: result.reason ?? 'invalid',
-            message: result.message ?? '',
-            at: now,
-          });
-        }
-        // Step 3: only what the server acknowledged; rows queued during the round trip stay. The page
-        // starts at the oldest row and ids grow with seq, so the acknowledged rows are a run of seq:
-        // one range delete instead of a lookup and a delete per row.
-        const acked = rows.filter((row) => row.mutationId <= response.lastMutationId);
-        if (acked.length > 0)
-          await db.outbox.where(':id').between(acked[0]!.seq!, acked.at(-1)!.seq!, true, true).delete();
-      });
+      await this.#settle(rows, response, actor);
       if (response.lastMutationId < rows.at(-1)!.mutationId) {
         throw new ApiError(500, 'server-error', '服务器没有确认全部修改，稍后重试');
       }
@@ -210,6 +197,51 @@ export class SyncEngine {
       // A write queued while the last page was on the wire goes up in this round, not the next one.
       if (rows.length === 0) rows = await pageAfter(-Infinity);
     }
+  }
+
+  /**
+   * Step 3 and 9: what the server answered for a page. Acknowledged rows leave the outbox; a refused
+   * write is written down for the person (under 我的) and undone: the server's truth for what it
+   * touched is stored and the rest of the queue is planned again on top, so the phone holds what the
+   * server holds.
+   */
+  async #settle(rows: OutboxRow[], response: PushResponse, actor: PlanActor): Promise<void> {
+    const { db } = this.#options;
+    const now = this.#options.now();
+    const rejected = response.results.filter((r) => r.status === 'rejected');
+    const accepted = response.results.filter((r) => r.status !== 'rejected').map((r) => r.mutationId);
+    const heal = rejected.length > 0 || (response.records?.length ?? 0) > 0;
+    const pinyinOf = heal ? await this.#options.pinyin() : undefined;
+    await db.transaction('rw', writeTables(db), async () => {
+      if ((await db.rejections.count()) > 0) {
+        // A provisional refusal (noted on the device during a replay) gives way to the server's answer.
+        const answered = [...accepted, ...rejected.map((r) => r.mutationId)];
+        await db.rejections.where('mutationId').anyOf(answered).delete();
+      }
+      for (const result of rejected) {
+        const row = rows.find((r) => r.mutationId === result.mutationId);
+        if (!row) continue;
+        await db.rejections.add({
+          mutationId: row.mutationId,
+          name: row.name,
+          args: row.args,
+          reason: result.reason ?? 'invalid',
+          message: result.message ?? '',
+          at: now,
+        });
+      }
+      // Only what the server acknowledged; rows queued during the round trip stay. The page
+      // starts at the oldest row and ids grow with seq, so the acknowledged rows are a run of seq:
+      // one range delete instead of a lookup and a delete per row.
+      const acked = rows.filter((row) => row.mutationId <= response.lastMutationId);
+      if (acked.length > 0)
+        await db.outbox.where(':id').between(acked[0]!.seq!, acked.at(-1)!.seq!, true, true).delete();
+      if (heal && pinyinOf) {
+        const replay = { actor, pinyinOf, answeredUpTo: response.lastMutationId, now };
+        await storeAndRebase(db, response.records ?? [], replay, true);
+      }
+      await forgetAnswered(db, response.lastMutationId);
+    });
   }
 
   async #uploadPhotos(rows: OutboxRow[]): Promise<void> {
@@ -231,15 +263,24 @@ export class SyncEngine {
     }
   }
 
-  /** ARCHITECTURE.md sync step 4: pages of changes since the cursor, applied with pending changes on top. */
+  /**
+   * ARCHITECTURE.md sync step 4: pages of changes since the cursor, applied with pending changes on
+   * top. Step 9: when the server says the user's scope has changed (or it was reset), the pass starts
+   * from the beginning and, once complete, removes every record it did not bring. A pass cut short
+   * is started again from the beginning next time (the flag is stored with the first page).
+   */
   async pull(actor: PlanActor): Promise<void> {
     const { db, api } = this.#options;
     const clientId = await ensureClientId(db);
     const pinyinOf = await this.#options.pinyin();
-    let cursor = (await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0;
+    let isFullPass = (await readMeta<boolean>(db, META_KEYS.fullPass)) === true;
+    let cursor = isFullPass ? 0 : ((await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0);
+    let scope = await readMeta<string>(db, META_KEYS.scopeKey);
+    const seen = new Set<string>();
     let pulled = 0;
     // `held`: the cursor stored on this device, which a page fetched ahead is not yet.
-    const fetchPage = (from: number, held: number) => api.pull(from, clientId, this.#options.pullLimit, held);
+    const fetchPage = (from: number, held: number) =>
+      api.pull(from, clientId, this.#options.pullLimit, held, scope);
     let prefetched: Promise<PullResponse> | undefined;
     for (;;) {
       let page: PullResponse;
@@ -250,19 +291,32 @@ export class SyncEngine {
         // 409: our cursor is ahead of the server (it was restored or reset): pull everything again.
         if (!(error instanceof ApiError && error.status === 409) || cursor === 0) throw error;
         cursor = 0;
+        isFullPass = true;
+        seen.clear();
         continue;
       }
+      if (page.rescoped) {
+        isFullPass = true;
+        seen.clear();
+      }
+      scope = page.scopeKey;
       // The next page travels while this one is stored. Awaited on the next turn; if storing this
       // one fails first, its failure must not surface as an unhandled rejection.
       prefetched = page.hasMore ? fetchPage(page.cursor, cursor) : undefined;
       prefetched?.catch(() => undefined);
+      if (isFullPass) for (const change of page.changes) seen.add(refKey(change.kind, change.id));
+      const isPassDone = isFullPass && !page.hasMore;
       await db.transaction('rw', writeTables(db), async () => {
-        // A lost push answer is healed here: the server says what it has applied.
-        await db.outbox.where('mutationId').belowOrEqual(page.lastMutationId).delete();
-        await applyPulledChanges(db, page.changes, pinyinOf);
-        const pending = await db.outbox.orderBy('seq').toArray();
-        if (page.changes.length > 0 && pending.length > 0) await rebasePending(db, pending, actor, pinyinOf);
-        await db.meta.put({ key: META_KEYS.syncCursor, value: page.cursor });
+        // Rows the server has already answered for (a lost push answer) are not planned again here:
+        // their effect arrives from the server, and the next push learns how each one ended.
+        const replay = { actor, pinyinOf, answeredUpTo: page.lastMutationId, now: this.#options.now() };
+        await storeAndRebase(db, page.changes, replay);
+        if (isPassDone) await removeUnseen(db, seen);
+        await db.meta.bulkPut([
+          { key: META_KEYS.syncCursor, value: page.cursor },
+          { key: META_KEYS.scopeKey, value: page.scopeKey },
+          { key: META_KEYS.fullPass, value: isFullPass && !isPassDone },
+        ]);
       });
       cursor = page.cursor;
       pulled += page.changes.length;

@@ -216,6 +216,16 @@ export class Store {
     return (this.#sql('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
 
+  /**
+   * The grids the account covers from now on; the account as it is afterwards (undefined if there is
+   * no such account). Sessions stay: scope is worked out from this row on every request, so the next
+   * request already sees the new grids. Checking the grids is the caller's (admin-routes).
+   */
+  setUserGrids(id: string, gridIds: readonly string[]): StoredUser | undefined {
+    const changed = this.#sql('UPDATE users SET grid_ids = ? WHERE id = ?').run(JSON.stringify(gridIds), id);
+    return changed.changes > 0 ? this.getUser(id) : undefined;
+  }
+
   /** The account is refused from now on, and every session it holds with it. */
   revokeUser(id: string, at: number): boolean {
     return this.transaction(() => {
@@ -342,6 +352,17 @@ export class Store {
       entry.message ?? null,
       entry.at,
     );
+  }
+
+  /** How one mutation of a client ended (a retry asks: the device may not have heard the first answer). */
+  mutationOutcome(
+    clientId: string,
+    mutationId: number,
+  ): { status: 'applied' | 'rejected'; reason: string | null; message: string | null } | undefined {
+    return this.#sql(
+      'SELECT status, reason, message FROM mutation_log WHERE client_id = ? AND mutation_id = ?',
+    ).get(clientId, mutationId) as
+      { status: 'applied' | 'rejected'; reason: string | null; message: string | null } | undefined;
   }
 
   getMutationLog(clientId: string): {

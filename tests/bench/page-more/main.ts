@@ -36,6 +36,9 @@ import { makeProblems } from './make-problems.ts';
 import { seededRandom } from '../../../src/shared/domain/seeded-random.ts';
 import { makeVisitHistory } from './make-visits.ts';
 
+/** The device's user for the round benches (the register is loaded straight into the database). */
+const BENCH_WORKER: PlanActor = { role: 'worker', userId: 'bench-worker', name: '网格员' };
+
 // Dexie turns on debug mode (an async stack task per operation) on localhost and 127.0.0.1. Phones
 // never run the app from there, so measure Dexie as they run it.
 Dexie.debug = false;
@@ -213,7 +216,10 @@ const api: MoreBenchApi = {
     const save = (n: number) => {
       const household = households[(n * stride) % households.length]!;
       const visitedAt = todayStart + 9 * HOUR_MS + n * 60_000;
-      return recordVisit(db, visitInput(household.id, residentsOf.get(household.id) ?? [], visitedAt, n));
+      return recordVisit(
+        { db, actor: BENCH_WORKER, now: () => Date.now() },
+        visitInput(household.id, residentsOf.get(household.id) ?? [], visitedAt, n),
+      );
     };
     await save(0); // untimed: the first write of a session also makes the device's client id
     const latencies: number[] = [];
@@ -404,17 +410,18 @@ const api: MoreBenchApi = {
     const households = await db.households.toArray();
     const residentsOf = residentsByHousehold(await db.people.toArray());
     const now = Date.now();
+    const ctx = { db, actor: session.actor, now: () => Date.now() };
     let householdUpdates = 0;
     let visits = 0;
     const write = (n: number) => {
       const household = households[n % households.length]!;
       if (n % 2 === 0) {
         householdUpdates++;
-        return updateHousehold(db, household.id, { notes: `第 ${n} 次走访备注：家中有老人，需每周关注` });
+        return updateHousehold(ctx, household.id, { notes: `第 ${n} 次走访备注：家中有老人，需每周关注` });
       }
       visits++;
       const residents = residentsOf.get(household.id) ?? [];
-      return recordVisit(db, visitInput(household.id, residents, now - (count - n) * 1000, n));
+      return recordVisit(ctx, visitInput(household.id, residents, now - (count - n) * 1000, n));
     };
     // A few commands in flight at once, only to queue faster: IndexedDB still runs their transactions
     // one after another, each taking the next mutation id, exactly as one-at-a-time taps would.

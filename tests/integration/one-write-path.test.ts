@@ -1,0 +1,247 @@
+/**
+ * One write path (issue: each write means one thing on the phone and the server). For every place the
+ * device's commands used to apply a write their own way, the device and the real server are given the
+ * same mutation and must come to the same result: both refuse it with the same words, or both store
+ * the same record (as this user may see it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveTemplate } from '../../src/app/commands/round.ts';
+import { updatePerson } from '../../src/app/commands/register.ts';
+import { CommandError, runCommand } from '../../src/app/commands/run-command.ts';
+import { loadRecords } from '../../src/app/db/write-records.ts';
+import { BUILT_IN_TEMPLATES } from '../../src/shared/domain/checklist-templates.ts';
+import { idNumberCheckChar } from '../../src/shared/domain/id-number.ts';
+import { newId } from '../../src/shared/domain/ids.ts';
+import { readsOf, refKey } from '../../src/shared/domain/mutation-reads.ts';
+import { redactPerson } from '../../src/shared/domain/privacy.ts';
+import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../../src/shared/mutations.ts';
+import type { RecordKind } from '../../src/shared/records.ts';
+import type { Hazard, Need, Person } from '../../src/shared/schemas/index.ts';
+import { createHarness, newClientId, newProblem, type Harness } from '../server/harness.ts';
+import { seededRandom } from '../../src/shared/domain/seeded-random.ts';
+import { openDevice, type Device } from './sync-client.ts';
+
+let harness: Harness;
+const devices = new Map<string, Device>();
+const tokens = new Map<string, string>();
+const VALID_ID = '32128319500308123' + idNumberCheckChar('32128319500308123');
+
+beforeAll(async () => {
+  harness = await createHarness({ households: 120 });
+  for (const username of ['wgy01', 'zxh01', 'wgz01']) {
+    const device = await openDevice(harness, username, { random: seededRandom(7) });
+    await device.syncUntilSettled();
+    devices.set(username, device);
+    tokens.set(username, await harness.login(username));
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([...devices.values()].map((d) => d.close()));
+});
+
+type Outcome = { ok: true; records: Map<string, unknown> } | { ok: false; message: string };
+
+/** The device runs the mutation through its commands' one entry; nothing is pushed. */
+async function onDevice<N extends MutationName>(
+  username: string,
+  name: N,
+  args: MutationArgs<N>,
+): Promise<Outcome> {
+  const device = devices.get(username)!;
+  try {
+    await runCommand(device.ctx, name, args);
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    return { ok: false, message: error.message };
+  }
+  const parsed = mutationArgsSchemas[name].parse(args) as MutationArgs<N>;
+  return { ok: true, records: await loadRecords(device.db, readsOf(name, parsed)) };
+}
+
+/** The server gets the same mutation from another device of the same user, at the same time. */
+async function onServer<N extends MutationName>(
+  username: string,
+  name: N,
+  args: MutationArgs<N>,
+): Promise<Outcome> {
+  const token = tokens.get(username)!;
+  const answer = await harness.push(token, newClientId(), [{ mutationId: 1, name, args }]);
+  const result = answer.results[0]!;
+  if (result.status === 'rejected')
+    // The server names the field in brackets for the rejection list; the device shows it at the field.
+    return { ok: false, message: (result.message ?? '').replace(/（[\w.]+）$/, '') };
+  const role = devices.get(username)!.actor.role;
+  const parsed = mutationArgsSchemas[name].parse(args) as MutationArgs<N>;
+  const records = new Map<string, unknown>();
+  for (const ref of readsOf(name, parsed)) {
+    const stored = harness.store.getRecord(ref.kind, ref.id);
+    const data = ref.kind === 'people' && stored ? redactPerson(stored.data as Person, role) : stored?.data;
+    records.set(refKey(ref.kind, ref.id), data);
+  }
+  return { ok: true, records };
+}
+
+async function expectSame<N extends MutationName>(username: string, name: N, args: MutationArgs<N>) {
+  const device = await onDevice(username, name, args);
+  const server = await onServer(username, name, args);
+  expect(device).toEqual(server);
+  return device;
+}
+
+const gridOf = (code: string) => harness.grid(code);
+const live = <K extends RecordKind>(kind: K, code: string) => harness.recordsIn(kind, gridOf(code));
+
+function failedRun(code: string, buildingCode: string) {
+  const gridId = gridOf(code);
+  const building = live('buildings', buildingCode)[0]!;
+  const template = BUILT_IN_TEMPLATES[0]!;
+  const runId = newId();
+  const at = harness.clock.now;
+  const hazard: Hazard = {
+    id: newId(),
+    updatedAt: at,
+    isDeleted: false,
+    gridId,
+    runId,
+    itemId: template.items[0]!.id,
+    buildingId: building.id,
+    description: '消防通道堵塞',
+    photoIds: [],
+    reportedAt: at,
+  };
+  const run = {
+    id: runId,
+    updatedAt: at,
+    isDeleted: false,
+    templateId: template.id,
+    gridId,
+    buildingId: building.id,
+    day: '2026-03-01',
+    shift: 'day' as const,
+    completedAt: at,
+    results: [{ itemId: template.items[0]!.id, result: 'fail' as const, photoIds: [] }],
+  };
+  return { run, hazards: [hazard] };
+}
+
+describe('the device and the server give one write one meaning', () => {
+  it('a checklist run for a building of another grid is refused by both', async () => {
+    // The leader holds both grids, so the device has the building: the planner's own check decides.
+    const crossed = failedRun('XF-01', 'XF-02');
+    const outcome = await expectSame('wgz01', 'checklist.recordRun', crossed);
+    expect(outcome).toEqual({ ok: false, message: '检查记录的网格与检查对象的网格不一致' });
+    // The worker's phone never held XF-02's building: refused there too, and by the server.
+    const device = await onDevice('wgy01', 'checklist.recordRun', crossed);
+    const server = await onServer('wgy01', 'checklist.recordRun', crossed);
+    expect([device.ok, server.ok]).toEqual([false, false]);
+  });
+
+  it('a built-in checklist template cannot be overwritten, by the command or by the server', async () => {
+    const builtIn = { ...BUILT_IN_TEMPLATES[0]!, name: '改过的模板', updatedAt: harness.clock.now };
+    const outcome = await expectSame('wgy01', 'checklistTemplate.save', { template: builtIn });
+    expect(outcome).toEqual({ ok: false, message: '内置检查模板不能修改' });
+    await expect(saveTemplate(devices.get('wgy01')!.ctx, builtIn)).rejects.toThrow('内置检查模板不能修改');
+    expect(await devices.get('wgy01')!.db.checklistTemplates.get(builtIn.id)).toBeUndefined();
+  });
+
+  it('a helper may not write an ID number or a sensitive tag, and keeps the tags it cannot see', async () => {
+    const helper = devices.get('zxh01')!;
+    const person = live('people', 'XF-01').find((p) => p.status === 'resident' && p.tags.length === 0)!;
+    const idNumber = { id: person.id, changes: { idNumber: VALID_ID } };
+    expect(await expectSame('zxh01', 'person.update', idNumber)).toMatchObject({ ok: false });
+    await expect(updatePerson(helper.ctx, person.id, { idNumber: VALID_ID })).rejects.toThrow(
+      '无权填写或修改身份证号',
+    );
+    const tag = { id: person.id, changes: { tags: ['disabled' as const] } };
+    expect(await expectSame('zxh01', 'person.update', tag)).toEqual({
+      ok: false,
+      message: '无权填写敏感标签“残疾人”',
+    });
+    expect((await helper.db.people.get(person.id))!.idNumber).toBeUndefined();
+
+    // The worker gives the person a sensitive tag; the helper, who never sees it, edits the tags.
+    const worker = devices.get('wgy01')!;
+    await runCommand(worker.ctx, 'person.update', { id: person.id, changes: { tags: ['disabled'] } });
+    await worker.syncUntilSettled();
+    await helper.syncUntilSettled();
+    const edit = { id: person.id, changes: { tags: ['low-income' as const] } };
+    expect(await expectSame('zxh01', 'person.update', edit)).toMatchObject({ ok: true });
+    expect(harness.store.getRecord('people', person.id)!.data.tags.sort()).toEqual([
+      'disabled',
+      'low-income',
+    ]);
+  });
+
+  it('a problem from a hazard that is gone or in another grid is refused by both', async () => {
+    const leader = devices.get('wgz01')!;
+    const other = failedRun('XF-02', 'XF-02');
+    await runCommand(leader.ctx, 'checklist.recordRun', other);
+    await leader.syncUntilSettled();
+    const crossed = newProblem(gridOf('XF-01'), { links: { hazardId: other.hazards[0]!.id } });
+    expect(await expectSame('wgz01', 'problem.report', { problem: crossed })).toEqual({
+      ok: false,
+      message: '问题与所关联的隐患不在同一网格',
+    });
+    const gone = newProblem(gridOf('XF-01'), { links: { hazardId: newId() } });
+    expect(await expectSame('wgz01', 'problem.report', { problem: gone })).toEqual({
+      ok: false,
+      message: '隐患不存在或已被删除',
+    });
+  });
+
+  it('a problem dispatched to a department that does not exist is refused by both', async () => {
+    const leader = devices.get('wgz01')!;
+    const problem = newProblem(gridOf('XF-01'));
+    await runCommand(leader.ctx, 'problem.report', { problem });
+    await leader.syncUntilSettled();
+    const dispatch = {
+      id: problem.id,
+      action: 'dispatch' as const,
+      payload: {
+        assignee: { kind: 'department' as const, id: 'dept-nowhere', name: '不存在的部门' },
+        photoIds: [],
+      },
+      at: harness.clock.now,
+    };
+    expect(await expectSame('wgz01', 'problem.act', dispatch)).toEqual({
+      ok: false,
+      message: '没有这个承办部门：不存在的部门',
+    });
+  });
+
+  it('a need status and a move-out stamped ahead of the clock are stamped at the clock on both', async () => {
+    const worker = devices.get('wgy01')!;
+    const household = live('households', 'XF-01')[0]!;
+    const need = {
+      id: newId(),
+      updatedAt: harness.clock.now,
+      isDeleted: false,
+      householdId: household.id,
+      gridId: household.gridId,
+      type: 'repair' as const,
+      description: '屋顶漏雨',
+      urgency: 'normal' as const,
+      status: 'open' as const,
+      history: [{ at: harness.clock.now, status: 'open' as const }],
+      createdAt: harness.clock.now,
+    };
+    await runCommand(worker.ctx, 'need.create', { need });
+    await worker.syncUntilSettled();
+    const ahead = harness.clock.now + 3_600_000;
+    const met = { id: need.id, status: 'met' as const, at: ahead };
+    const outcome = await expectSame('wgy01', 'need.setStatus', met);
+    expect(outcome.ok && (outcome.records.get(refKey('needs', need.id)) as Need).history.at(-1)!.at).toBe(
+      harness.clock.now,
+    );
+    const tooLong = { id: need.id, status: 'open' as const, note: '长'.repeat(501), at: harness.clock.now };
+    await expect(runCommand(worker.ctx, 'need.setStatus', tooLong)).rejects.toBeInstanceOf(CommandError);
+
+    const person = live('people', 'XF-01').find((p) => p.status === 'resident')!;
+    const moveOut = { id: person.id, status: 'moved-out' as const, at: ahead };
+    const moved = await expectSame('wgy01', 'person.moveOut', moveOut);
+    expect(moved.ok && (moved.records.get(refKey('people', person.id)) as Person).movedOutAt).toBe(
+      harness.clock.now,
+    );
+  });
+});
