@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
 import { addPerson, movePersonOut, updateHousehold, updatePerson } from '../../src/app/commands/register.ts';
+import { dismissRejection } from '../../src/app/commands/rejections.ts';
 import { CommandError } from '../../src/app/commands/run-command.ts';
 import { contextFor } from '../support/device-context.ts';
 import type { CommandContext } from '../../src/app/commands/run-command.ts';
@@ -8,6 +9,8 @@ import { AppDB } from '../../src/app/db/app-db.ts';
 import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
 import { search } from '../../src/app/db/queries.ts';
+import { redactPerson } from '../../src/shared/domain/privacy.ts';
+import { CARE_TAG_CODES, CARE_TAGS, type NewPerson, type Person } from '../../src/shared/schemas/index.ts';
 
 let db: AppDB;
 let ctx: CommandContext;
@@ -146,5 +149,65 @@ describe('clearing a field', () => {
     expect(changes.phone).toBeNull();
     expect('notes' in changes).toBe(head.notes !== undefined);
     expect((await db.people.get(head.id))!.phone).toBeUndefined();
+  });
+});
+
+describe('the person form as a helper (PIPL)', () => {
+  const helper = () => contextFor(db, { role: 'helper', name: '赵兼职', userId: 'u-helper' });
+  const formOf = (p: Person): NewPerson => ({
+    name: p.name,
+    gender: p.gender,
+    relation: p.relation,
+    birthDate: p.birthDate,
+    phone: p.phone,
+    idNumber: p.idNumber,
+    tags: p.tags,
+    notes: p.notes,
+  });
+  const isSensitive = (tag: Person['tags'][number]) => CARE_TAGS[tag].isSensitive;
+  const watched = () =>
+    town.people.find((p) => p.status === 'resident' && p.idNumber && p.tags.some(isSensitive))!;
+
+  it('sends only what changed and nothing the helper was not shown; the record keeps it', async () => {
+    const person = watched();
+    const shown = redactPerson(person, 'helper');
+    const added = CARE_TAG_CODES.find((tag) => !isSensitive(tag) && !shown.tags.includes(tag))!;
+    await updatePerson(helper(), person.id, {
+      ...formOf(shown),
+      phone: '13900001111',
+      tags: [...shown.tags, added],
+    });
+    const [row] = await db.outbox.toArray();
+    expect((row!.args as { changes: unknown }).changes).toEqual({
+      phone: '13900001111',
+      tags: [...shown.tags, added],
+    });
+    const stored = (await db.people.get(person.id))!;
+    expect(stored.idNumber).toBe(person.idNumber);
+    expect([...stored.tags].sort()).toEqual([...person.tags, added].sort());
+  });
+
+  it('a form saved as it was opened queues nothing', async () => {
+    const person = watched();
+    await updatePerson(helper(), person.id, formOf(redactPerson(person, 'helper')));
+    await updatePerson(ctx, person.id, formOf(person));
+    expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('dismissing a rejection', () => {
+  it('removes only that note, on this device only (no outbox row)', async () => {
+    const note = {
+      name: 'household.update' as const,
+      args: {},
+      reason: 'forbidden',
+      message: '无权修改',
+      at: 0,
+    };
+    const first = await db.rejections.add({ ...note, mutationId: 1 });
+    await db.rejections.add({ ...note, mutationId: 2, isProvisional: true });
+    await dismissRejection(ctx, first);
+    expect((await db.rejections.toArray()).map((r) => r.mutationId)).toEqual([2]);
+    expect(await db.outbox.count()).toBe(0);
   });
 });

@@ -3,13 +3,8 @@ import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/ch
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
 import { DEFAULT_CADENCE_CONFIG } from '../../src/shared/domain/visit-cadence.ts';
 import { shanghaiDay } from '../../src/shared/time.ts';
-import {
-  recordChecklistRun,
-  recordVisit,
-  saveTemplate,
-  setNeedStatus,
-} from '../../src/app/commands/round.ts';
-import { CommandError } from '../../src/app/commands/run-command.ts';
+import { addNeed, recordChecklistRun, recordVisit, setNeedStatus } from '../../src/app/commands/round.ts';
+import { CommandError, runCommand } from '../../src/app/commands/run-command.ts';
 import { contextFor, TEST_NOW } from '../support/device-context.ts';
 import type { CommandContext } from '../../src/app/commands/run-command.ts';
 import { AppDB } from '../../src/app/db/app-db.ts';
@@ -54,6 +49,32 @@ describe('visits and needs', () => {
     const after = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
     expect(after.counts.done).toBe(before.counts.done + 1);
     expect(after.openNeeds).toBe(1);
+  });
+
+  it('a need heard of outside a visit goes into the needs file on its own', async () => {
+    const needId = await addNeed(ctx, household.id, {
+      type: 'repair',
+      description: '邻居说楼道灯坏了',
+      urgency: 'normal',
+    });
+    expect(await db.needs.get(needId)).toMatchObject({
+      householdId: household.id,
+      gridId: household.gridId,
+      status: 'open',
+      foundInVisitId: undefined,
+      createdAt: TEST_NOW,
+    });
+    expect((await db.outbox.toArray()).map((r) => r.name)).toEqual(['need.create']);
+    expect((await householdRound(db, household.id)).needs.map((n) => n.id)).toEqual([needId]);
+
+    const refused = await addNeed(ctx, household.id, {
+      type: 'repair',
+      description: ' ',
+      urgency: 'low',
+    }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CommandError);
+    expect(Object.keys((refused as CommandError).fieldMessages())).toEqual(['description']);
+    expect(await db.needs.count()).toBe(1);
   });
 
   it('a need with an empty description refuses the whole visit', async () => {
@@ -146,15 +167,20 @@ describe('checklists', () => {
   });
 
   it('a grid template with duplicate item ids is refused with a clear message', async () => {
+    // No screen saves templates yet: the mutation is run as a command would run it.
     await expect(
-      saveTemplate(ctx, {
-        ...template,
-        id: '01900000-0000-7000-8000-0000000000aa',
-        gridId: grid.id,
-        items: [
-          { id: 'drain', text: '检查下水道' },
-          { id: 'drain', text: '检查雨水井' },
-        ],
+      runCommand(ctx, 'checklistTemplate.save', {
+        template: {
+          ...template,
+          id: '01900000-0000-7000-8000-0000000000aa',
+          gridId: grid.id,
+          isBuiltIn: false,
+          updatedAt: TEST_NOW,
+          items: [
+            { id: 'drain', text: '检查下水道' },
+            { id: 'drain', text: '检查雨水井' },
+          ],
+        },
       }),
     ).rejects.toThrow('检查项编号重复：drain');
   });

@@ -1,6 +1,15 @@
 import { newId } from '../../shared/domain/ids.ts';
+import { canSeeSensitive, redactPerson } from '../../shared/domain/privacy.ts';
 import type { MutationArgs } from '../../shared/mutations.ts';
-import type { HouseholdChanges, NewPerson, Person, PersonChanges } from '../../shared/schemas/index.ts';
+import {
+  CARE_TAGS,
+  type CareTag,
+  type HouseholdChanges,
+  type NewPerson,
+  type Person,
+  type PersonChanges,
+  type Role,
+} from '../../shared/schemas/index.ts';
 import { CommandError, runCommand, runCommands, type CommandContext } from './run-command.ts';
 
 function notFound(what: string): CommandError {
@@ -9,16 +18,32 @@ function notFound(what: string): CommandError {
 
 const CLEARABLE_PERSON_FIELDS = ['phone', 'idNumber', 'notes'] as const;
 
+const sameTags = (a: readonly CareTag[], b: readonly CareTag[]) =>
+  a.length === b.length && a.every((tag) => b.includes(tag));
+
 /**
- * The person form sends every field. An optional field left empty that the record had is a clear
- * (null on the wire); one the record never had (an ID number a helper was never shown) is not sent.
+ * The person form sends every field it shows; only what differs from the record travels. An optional
+ * field left empty that the record had is a clear (null on the wire); one the record never had is not
+ * sent. A role that may not see the sensitive part (PIPL) never sends it: no ID number (not even a
+ * clear of one it was never shown), and only the tags it can see; the shared planner keeps the
+ * sensitive tags it could not see.
  */
-function personFormChanges(fields: NewPerson, current: Person): PersonChanges {
-  const changes: PersonChanges = { ...fields };
+function personFormChanges(fields: NewPerson, current: Person, role: Role): PersonChanges {
+  const seesSensitive = canSeeSensitive(role);
+  const visible = seesSensitive ? current : redactPerson(current, role);
+  const form: NewPerson = seesSensitive
+    ? fields
+    : { ...fields, idNumber: undefined, tags: fields.tags.filter((tag) => !CARE_TAGS[tag].isSensitive) };
+  const changes: PersonChanges = {};
+  if (form.name !== visible.name) changes.name = form.name;
+  if (form.gender !== visible.gender) changes.gender = form.gender;
+  if (form.relation !== visible.relation) changes.relation = form.relation;
+  if (form.birthDate !== visible.birthDate) changes.birthDate = form.birthDate;
+  if (!sameTags(form.tags, visible.tags)) changes.tags = form.tags;
   for (const key of CLEARABLE_PERSON_FIELDS) {
-    if (fields[key] !== undefined) continue;
-    if (current[key] === undefined) delete changes[key];
-    else changes[key] = null;
+    if (key === 'idNumber' && !seesSensitive) continue;
+    if (form[key] === visible[key]) continue;
+    changes[key] = form[key] ?? null;
   }
   return changes;
 }
@@ -56,7 +81,10 @@ export async function addPerson(
   return person.id;
 }
 
-/** Edits a member. Pass the whole form (`NewPerson`) or just the changed fields (null clears). */
+/**
+ * Edits a member. Pass the whole form (`NewPerson`: only what changed is sent, and never what the
+ * actor's role may not see) or just the changed fields (null clears).
+ */
 export async function updatePerson(
   ctx: CommandContext,
   id: string,
@@ -64,8 +92,10 @@ export async function updatePerson(
 ): Promise<void> {
   const current = await ctx.db.people.get(id);
   if (!current || current.isDeleted) throw notFound('人员');
-  const changes = isWholeForm(edit) ? personFormChanges(edit, current) : edit;
-  await runCommand(ctx, 'person.update', { id, changes });
+  if (!isWholeForm(edit)) return runCommand(ctx, 'person.update', { id, changes: edit });
+  const changes = personFormChanges(edit, current, ctx.actor.role);
+  // A form saved as it was opened is no write: nothing to queue, nothing for the server to apply.
+  if (Object.keys(changes).length > 0) await runCommand(ctx, 'person.update', { id, changes });
 }
 
 /** The person leaves the active register but keeps their history (迁出 / 已故). */

@@ -163,14 +163,3 @@ export async function recordChecklistRun(ctx: CommandContext, input: ChecklistRu
   );
   return runId;
 }
-
-/** A grid's own checklist template (built-ins are code, not records). */
-export async function saveTemplate(ctx: CommandContext, template: ChecklistTemplate): Promise<void> {
-  const at = ctx.now();
-  await runCommand(
-    ctx,
-    'checklistTemplate.save',
-    { template: { ...template, updatedAt: at, isBuiltIn: false } },
-    at,
-  );
-}

@@ -86,10 +86,10 @@ async function dimensionsOf(blob: Blob): Promise<{ width: number; height: number
 }
 
 /**
- * Compresses and stores a photo; returns its content address. Storing the same bytes twice is a
- * no-op, which is what makes the later upload idempotent.
+ * Compresses and stores a photo taken at `at`; returns its content address. Storing the same bytes
+ * twice is a no-op, which is what makes the later upload idempotent.
  */
-export async function storePhoto(db: AppDB, file: Blob): Promise<PhotoRow> {
+export async function storePhoto(db: AppDB, file: Blob, at: number): Promise<PhotoRow> {
   const blob = await compressPhoto(file);
   const bytes = await blob.arrayBuffer();
   const id = await sha256Hex(bytes);
@@ -102,7 +102,7 @@ export async function storePhoto(db: AppDB, file: Blob): Promise<PhotoRow> {
     type: blob.type,
     size: bytes.byteLength,
     ...(await dimensionsOf(blob)),
-    createdAt: Date.now(),
+    createdAt: at,
   };
   await db.photos.put(row);
   return row;

@@ -1,6 +1,7 @@
-import { isProblemOverdue } from '../../shared/domain/problem-workflow.ts';
+import { isCurrentAssignee, isProblemOverdue } from '../../shared/domain/problem-workflow.ts';
 import {
   PROBLEM_STATUSES,
+  type Actor,
   type Building,
   type Grid,
   type Hazard,
@@ -30,12 +31,15 @@ export interface ProblemFilters {
   status: ProblemStatus | null;
 }
 
-/** Problems of a grid for one list view, newest first. "Today" and "this week" mean touched then. */
+/**
+ * Problems of a grid for one list view, newest first. "Today" and "this week" mean touched then;
+ * `now` is the caller's clock (the app's minute clock), so "overdue" and "today" follow it.
+ */
 export async function listProblems(
   db: AppDB,
   gridId: string,
   filters: ProblemFilters,
-  now = Date.now(),
+  now: number,
 ): Promise<Problem[]> {
   const all = await db.problems
     .where('[gridId+reportedAt]')
@@ -62,6 +66,45 @@ export async function listProblems(
       return true;
     })
     .sort((a, b) => lastTouched(b) - lastTouched(a));
+}
+
+/**
+ * What the inbox holds: every problem still in the loop. Resolved and feedback-given ones wait for
+ * the reporter's feedback and the evaluation, so the command center still has work on them.
+ */
+export const INBOX_STATUSES = [
+  'reported',
+  'dispatched',
+  'accepted',
+  'in-progress',
+  'resolved',
+  'feedback-given',
+] as const satisfies readonly ProblemStatus[];
+
+export type InboxTab = 'new' | 'overdue' | 'mine' | 'open';
+
+/**
+ * The inbox's problems, read by status through the index: the closed ones (evaluated, closed on the
+ * spot), which pile up over the years, are never read. Every problem on the device is in the user's
+ * scope: the server only sends those.
+ */
+export async function inboxProblems(db: AppDB): Promise<Problem[]> {
+  const problems = await db.problems.where('status').anyOf(INBOX_STATUSES).toArray();
+  return problems.filter((p) => !p.isDeleted);
+}
+
+/** Whether an inbox problem belongs on a tab; the tab's count and its list both ask this. */
+export function isInInboxTab(problem: Problem, tab: InboxTab, actor: Actor, now: number): boolean {
+  switch (tab) {
+    case 'new':
+      return problem.status === 'reported';
+    case 'overdue':
+      return isProblemOverdue(problem, now);
+    case 'mine':
+      return PROBLEM_STATUSES[problem.status].isOpen && isCurrentAssignee(actor, problem.assignee);
+    case 'open':
+      return (INBOX_STATUSES as readonly ProblemStatus[]).includes(problem.status);
+  }
 }
 
 export interface ProblemDetail {

@@ -49,3 +49,14 @@ export async function signOut(): Promise<void> {
   await settings.setGrid(null);
   await settings.setHadData(false);
 }
+
+/**
+ * Empties this device on purpose (settings, "clear data"): the register, the outbox and the grid
+ * chosen. The UI must have shown the unsynced count and had it confirmed (storage safety).
+ */
+export async function clearDeviceData(): Promise<void> {
+  await clearLocalData(appDb);
+  await settings.setGrid(null);
+  // Cleared on purpose: do not greet the next start with a "wiped" warning.
+  await settings.setHadData(false);
+}

@@ -74,6 +74,9 @@ export const en = {
   birthDate: 'Birth date',
   age: '{n} yrs',
   tags: 'Care tags',
+  sensitiveHidden:
+    'ID numbers and sensitive tags ({tags}) are visible only to {roles}; personal information protection rules keep them from you',
+  listSeparator: ', ',
   notFound: 'Household not found (it may have been deleted)',
   searchPlaceholder: 'Name, pinyin initials, phone digits, ID tail, address',
   searchHint: 'Results as you type: e.g. 张三, zs, 5678, 3栋',
@@ -277,6 +280,9 @@ export const en = {
   syncOffline: 'Offline; syncs when the network returns',
   rejectedTitle: 'Changes the server refused',
   dismiss: 'OK',
+  rejectionProvisional: 'Awaiting the server',
+  rejectionProvisionalHint:
+    '"Awaiting the server": this device found the change no longer applies; the server has the last word',
   inboxTitle: 'Inbox',
   inboxNew: 'New',
   inboxOverdue: 'Overdue',
