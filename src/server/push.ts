@@ -4,6 +4,7 @@
  * loses nothing (the request is rolled back and retried whole, and a retry skips what already landed),
  * and one commit per request instead of per mutation is what lets a page of 200 land quickly.
  */
+import Database from 'better-sqlite3';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import {
   planMutation,
@@ -117,9 +118,56 @@ interface ApplyContext {
   now: number;
 }
 
+/**
+ * Steps 2.2-2.5: everything short of writing. Any failure here is this mutation's rejection, whatever
+ * threw it (a crafted value that trips a rule, a bug in a rule): a push never answers 500 for one bad
+ * mutation, and the device's queue never blocks on it. Only the database failing escapes (the whole
+ * request is then rolled back and retried).
+ */
+function planChecked(ctx: ApplyContext, mutation: Mutation) {
+  try {
+    return planOrRefuse(ctx, mutation);
+  } catch (error) {
+    if (error instanceof Refusal || error instanceof Database.SqliteError) throw error;
+    // Logged to be fixed; the message names nothing of the input.
+    console.error(`push: ${mutation.name} could not be planned`, error);
+    throw new Refusal('invalid', '服务器无法处理此操作，已记录待查');
+  }
+}
+
+function planOrRefuse(ctx: ApplyContext, mutation: Mutation) {
+  const { store, user, scope, clientId, now } = ctx;
+  const name = mutation.name;
+  // 2.2 Re-validate the args with the shared schema: the device's check is a courtesy, this one counts.
+  const args = parseArgs(name, mutation.args);
+  // 2.3 The role may send this kind of mutation at all.
+  if (scope.role === 'department' && !DEPARTMENT_MUTATIONS.has(name))
+    throw new Refusal('forbidden', '职能部门只能办理派给本部门的问题');
+  const reads = scopedReads(store, scope, ctx.pulledVersion, readsOf(name, args));
+  // 2.4 Plan with the real user as actor: the shared rules decide, not the device.
+  const actor = {
+    role: user.role,
+    userId: user.id,
+    name: user.name,
+    ...(user.departmentId ? { departmentId: user.departmentId } : {}),
+  };
+  // A device clock running fast must not stamp records in the future.
+  const at = Math.min(mutation.createdAt, now);
+  const plan: Plan = planMutation(name, args, reads, actor, at, { writer: clientId });
+  if (!plan.ok) throw new Refusal(plan.reason, plan.path ? `${plan.message}（${plan.path}）` : plan.message);
+  // 2.5 Every record written stays in (or lands in) the user's scope.
+  for (const write of plan.writes) {
+    const before =
+      reads.loaded.get(`${write.kind}/${write.record.id}`) ?? store.getRecord(write.kind, write.record.id);
+    if (!mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) }))
+      throw new Refusal('forbidden', OUT_OF_SCOPE);
+  }
+  return { plan, reads };
+}
+
 /** Steps 2.2-2.6 for one mutation, inside its transaction. Returns the result to report. */
 function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
-  const { store, user, scope, clientId, now } = ctx;
+  const { store, user, clientId, now } = ctx;
   const name = mutation.name;
   const log = (status: 'applied' | 'rejected', reason?: RejectionReason, message?: string) => {
     store.logMutation({
@@ -135,39 +183,7 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
     store.setLastMutationId(clientId, mutation.mutationId);
   };
   try {
-    // 2.2 Re-validate the args with the shared schema: the device's check is a courtesy, this one counts.
-    const args = parseArgs(name, mutation.args);
-    // 2.3 The role may send this kind of mutation at all.
-    if (scope.role === 'department' && !DEPARTMENT_MUTATIONS.has(name))
-      throw new Refusal('forbidden', '职能部门只能办理派给本部门的问题');
-    const reads = scopedReads(store, scope, ctx.pulledVersion, readsOf(name, args));
-    // 2.4 Plan with the real user as actor: the shared rules decide, not the device.
-    const actor = {
-      role: user.role,
-      userId: user.id,
-      name: user.name,
-      ...(user.departmentId ? { departmentId: user.departmentId } : {}),
-    };
-    // A device clock running fast must not stamp records in the future.
-    const at = Math.min(mutation.createdAt, now);
-    let plan: Plan;
-    try {
-      plan = planMutation(name, args, reads, actor, at, { writer: clientId });
-    } catch (error) {
-      if (error instanceof Refusal) throw error;
-      // A bug in a rule must not block the device's queue forever; it is logged to be fixed.
-      console.error(`planMutation ${name} failed`, error);
-      throw new Refusal('invalid', '服务器无法处理此操作，已记录待查');
-    }
-    if (!plan.ok)
-      throw new Refusal(plan.reason, plan.path ? `${plan.message}（${plan.path}）` : plan.message);
-    // 2.5 Every record written stays in (or lands in) the user's scope.
-    for (const write of plan.writes) {
-      const before =
-        reads.loaded.get(`${write.kind}/${write.record.id}`) ?? store.getRecord(write.kind, write.record.id);
-      if (!mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) }))
-        throw new Refusal('forbidden', OUT_OF_SCOPE);
-    }
+    const { plan, reads } = planChecked(ctx, mutation);
     // 2.6 Write, log the overwritten values, acknowledge.
     const gridOf = new Map(plan.writes.map((w) => [`${w.kind}/${w.record.id}`, gridIdOf(w.kind, w.record)]));
     for (const conflict of plan.conflicts) {

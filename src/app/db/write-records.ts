@@ -52,7 +52,11 @@ const ORDER: RecordKind[] = ['grids', 'buildings', 'enterprises', 'households', 
 
 function byKind<T extends { kind: RecordKind }>(items: readonly T[]): Map<RecordKind, T[]> {
   const grouped = new Map<RecordKind, T[]>();
-  for (const item of items) grouped.set(item.kind, [...(grouped.get(item.kind) ?? []), item]);
+  for (const item of items) {
+    const group = grouped.get(item.kind);
+    if (group) group.push(item);
+    else grouped.set(item.kind, [item]);
+  }
   const kinds = [
     ...ORDER.filter((k) => grouped.has(k)),
     ...[...grouped.keys()].filter((k) => !ORDER.includes(k)),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CARE_TAG_CODES, careTagSchema, type CareTag } from '../schemas/care-tags.ts';
+import { describeInput } from '../schemas/common.ts';
 import type { Household } from '../schemas/household.ts';
 import type { Person } from '../schemas/person.ts';
 import { VISIT_OUTCOMES, type Visit, type VisitOutcome } from '../schemas/visit.ts';
@@ -30,7 +31,7 @@ export const cadenceSchema = z.enum(CADENCE_CODES as [Cadence, ...Cadence[]], {
   error: (issue) =>
     issue.input === undefined
       ? `请选择走访频次（${CADENCE_CHOICES}）`
-      : `未知的走访频次：${String(issue.input)}（可选：${CADENCE_CHOICES}）`,
+      : `未知的走访频次：${describeInput(issue.input)}（可选：${CADENCE_CHOICES}）`,
 });
 
 /**
@@ -45,6 +46,7 @@ export const cadenceConfigSchema = z.object({
       typeof issue.input === 'object' && issue.input !== null && !Array.isArray(issue.input)
         ? `未知的关怀标签：${Object.keys(issue.input)
             .filter((key) => !careTagSchema.safeParse(key).success)
+            .map(describeInput)
             .join('、')}`
         : '按关怀标签设置的走访频次格式不对',
   }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeInput } from './common.ts';
 
 /**
  * Care tags (重点人群 / 特殊群体) that drive visits. `isSensitive` marks health, minors' and
@@ -19,7 +20,7 @@ export const CARE_TAGS = {
 export type CareTag = keyof typeof CARE_TAGS;
 export const CARE_TAG_CODES = Object.keys(CARE_TAGS) as CareTag[];
 export const careTagSchema = z.enum(CARE_TAG_CODES as [CareTag, ...CareTag[]], {
-  error: (issue) => `未知的关怀标签：${String(issue.input)}`,
+  error: (issue) => `未知的关怀标签：${describeInput(issue.input)}`,
 });
 
 /** Chinese label -> code, for imports that use the labels residents and offices use. */

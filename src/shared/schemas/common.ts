@@ -35,3 +35,15 @@ export const optionalText = (label: string, max = 500) =>
     .trim()
     .max(max, { error: `${label}不能超过 ${max} 个字` })
     .optional();
+
+/**
+ * A value as it may appear inside an error message. Messages are built from whatever a client sent,
+ * so this never calls the value's own methods (`String({ toString: 1 })` throws) and never repeats
+ * more than a short piece of it.
+ */
+export function describeInput(input: unknown): string {
+  if (typeof input === 'string') return input.length > 40 ? `${input.slice(0, 40)}…` : input;
+  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return `${input}`;
+  if (input === null || input === undefined) return '（空）';
+  return Array.isArray(input) ? '（列表）' : '（不是文字）';
+}
