@@ -29,7 +29,14 @@ export default defineConfig({
   webServer: {
     command: `npx tsx src/server/main.ts`,
     cwd: '..',
-    env: { PORT: String(E2E_PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_HOUSEHOLDS: '600' },
+    env: {
+      PORT: String(E2E_PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO_HOUSEHOLDS: '600',
+      // A build in another folder (E2E_DIST), so two runs on one machine do not share dist/.
+      ...(process.env.E2E_DIST ? { DIST_DIR: process.env.E2E_DIST } : {}),
+    },
     url: `http://127.0.0.1:${E2E_PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
