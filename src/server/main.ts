@@ -34,8 +34,8 @@ function readConfig(env: NodeJS.ProcessEnv) {
 
 async function main() {
   // DIST_DIR: another build of the app (a test run building into its own folder).
-  const distDir = env.DIST_DIR
-    ? resolve(env.DIST_DIR)
+  const distDir = process.env.DIST_DIR
+    ? resolve(process.env.DIST_DIR)
     : fileURLToPath(new URL('../../dist', import.meta.url));
   if (!existsSync(`${distDir}/index.html`)) {
     console.error('找不到 dist/index.html：请先运行 `npm run build`（`npm start` 会自动构建）。');

@@ -31,12 +31,18 @@ class SyncState {
     return syncStatus.status;
   }
 
-  syncNow(): Promise<void> {
+  /** Any automatic reason to sync (a new write, the triggers below): waits out a backoff. */
+  trigger(): Promise<void> {
     return this.engine.sync();
   }
 
+  /** The person's "立即同步": runs now, whatever the backoff says. */
+  syncNow(): Promise<void> {
+    return this.engine.sync({ isManual: true });
+  }
+
   start(): () => void {
-    const run = () => void this.engine.sync();
+    const run = () => void this.trigger();
     const onVisible = () => {
       if (document.visibilityState === 'visible') run();
     };

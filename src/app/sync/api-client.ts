@@ -23,11 +23,14 @@ import {
 export class ApiError extends Error {
   readonly status: number;
   readonly reason: ApiErrorReason | 'unknown';
-  constructor(status: number, reason: ApiErrorReason | 'unknown', message: string) {
+  /** How long the server asked us to wait (Retry-After on 429/503), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, reason: ApiErrorReason | 'unknown', message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.reason = reason;
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** Worth retrying later: the server is busy or broken, not the request. */
@@ -36,7 +39,15 @@ export class ApiError extends Error {
   }
 }
 
-/** No answer at all (offline, connection reset, DNS): always retried. */
+/** Retry-After as seconds or an HTTP date (RFC 9110 10.2.3); a date in the past or nonsense is no wait. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
 /** The request never got an answer (offline, no signal, server down): said in the worker's words. */
 export class NetworkError extends Error {
   constructor(cause: unknown) {
@@ -79,9 +90,10 @@ export class ApiClient {
     if (!response.ok) {
       const body: unknown = await response.json().catch(() => undefined);
       const parsed = apiErrorSchema.safeParse(body);
+      const wait = retryAfterMs(response.headers.get('retry-after'));
       throw parsed.success
-        ? new ApiError(response.status, parsed.data.error.reason, parsed.data.error.message)
-        : new ApiError(response.status, 'unknown', `服务器错误（${response.status}）`);
+        ? new ApiError(response.status, parsed.data.error.reason, parsed.data.error.message, wait)
+        : new ApiError(response.status, 'unknown', `服务器错误（${response.status}）`, wait);
     }
     return response;
   }

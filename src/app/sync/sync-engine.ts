@@ -35,7 +35,14 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Changes per pull page. */
   pullLimit?: number;
+  /** Runs `run` after `ms` and returns a cancel function (tests pass a clock of their own). */
+  schedule?: (run: () => void, ms: number) => () => void;
 }
+
+const scheduleWithTimer = (run: () => void, ms: number) => {
+  const timer = setTimeout(run, ms);
+  return () => clearTimeout(timer);
+};
 
 /** Backoff after a failed round: 2 s doubling to 5 min, with full jitter so phones do not stampede. */
 export const BACKOFF_BASE_MS = 2_000;
@@ -84,12 +91,16 @@ export class SyncEngine {
   };
   #running: Promise<void> | null = null;
   #again = false;
+  #againIsManual = false;
   #failures = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Until then automatic triggers wait (a failed round's backoff); 0 when not backing off. */
+  #retryAt = 0;
+  #cancelRetry: (() => void) | undefined;
 
   constructor(options: SyncEngineOptions) {
     this.#options = {
       now: () => Date.now(),
+      schedule: scheduleWithTimer,
       random: Math.random,
       pullLimit: 2000,
       ...options,
@@ -106,21 +117,31 @@ export class SyncEngine {
   }
 
   /**
-   * Runs one round now (or right after the one in flight). Resolves when the round ends; failures
-   * are reported in the status and retried on a backoff timer, never thrown.
+   * A trigger asks for a round (ARCHITECTURE.md sync step 6): app start, `online`, becoming visible,
+   * the timer, a Background Sync wake-up. While the engine is backing off after a failure these are
+   * ignored: the backoff timer runs the next round. Otherwise a server that is down would be asked
+   * again at every trigger (Chromium fires Background Sync at once while the device is online), and
+   * a thousand phones would keep a restarting town server down. Only a person's "立即同步" (`isManual`)
+   * runs at once. Resolves when the round ends; failures are reported in the status, never thrown.
    */
-  sync(): Promise<void> {
+  sync(options: { isManual?: boolean } = {}): Promise<void> {
+    const isManual = options.isManual === true;
+    if (!isManual && this.#options.now() < this.#retryAt) return this.#running ?? Promise.resolve();
     if (this.#running) {
       this.#again = true;
+      this.#againIsManual ||= isManual;
       return this.#running;
     }
-    clearTimeout(this.#timer);
+    this.#cancelRetry?.();
     this.#running = (async () => {
       try {
+        let isOk: boolean;
         do {
           this.#again = false;
-          await this.#round();
-        } while (this.#again);
+          this.#againIsManual = false;
+          isOk = await this.#round();
+          // After a failure only a tap made meanwhile goes again now; the rest waits for the timer.
+        } while (this.#again && (isOk || this.#againIsManual));
       } finally {
         this.#running = null;
       }
@@ -128,31 +149,43 @@ export class SyncEngine {
     return this.#running;
   }
 
-  stop() {
-    clearTimeout(this.#timer);
+  /** When the backoff lets an automatic trigger run again (0: not backing off). */
+  get retryAt(): number {
+    return this.#retryAt;
   }
 
-  async #round(): Promise<void> {
+  stop() {
+    this.#cancelRetry?.();
+  }
+
+  async #round(): Promise<boolean> {
     const actor = this.#options.actor();
-    if (!actor) return;
+    if (!actor) return true;
     this.#setStatus({ state: 'syncing', lastError: undefined });
     try {
       await this.syncOnce(actor);
       this.#failures = 0;
+      this.#retryAt = 0;
       const lastSyncAt = this.#options.now();
       await this.#options.db.meta.put({ key: META_KEYS.lastSyncAt, value: lastSyncAt });
       this.#setStatus({ state: 'idle', lastSyncAt, pulled: 0, remaining: 0 });
+      return true;
     } catch (error) {
       this.#failures++;
       const isOffline = error instanceof NetworkError;
+      // A request the server refused for good (401 after revocation) is not retried on a timer.
+      const isRetried = isOffline || (error instanceof ApiError && error.isTransient);
+      if (isRetried) {
+        const asked = error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
+        const delay = Math.max(backoffDelay(this.#failures, this.#options.random), Math.min(asked, BACKOFF_MAX_MS));
+        this.#retryAt = this.#options.now() + delay;
+        this.#cancelRetry = this.#options.schedule(() => void this.sync(), delay);
+      }
       this.#setStatus({
         state: isOffline ? 'offline' : 'error',
         lastError: error instanceof Error ? error.message : String(error),
       });
-      // A request the server refused for good (401 after revocation) is not retried on a timer.
-      if (isOffline || (error instanceof ApiError && error.isTransient)) {
-        this.#timer = setTimeout(() => void this.sync(), backoffDelay(this.#failures, this.#options.random));
-      }
+      return false;
     }
   }
 
