@@ -11,7 +11,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'lianxin-e2e-data-'));
 
 export default defineConfig({
   testDir: './e2e',
-  outputDir: '../test-results',
+  // E2E_RESULTS: a folder of its own for a second run on the same machine.
+  outputDir: process.env.E2E_RESULTS ?? '../test-results',
   timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

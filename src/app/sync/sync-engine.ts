@@ -177,7 +177,10 @@ export class SyncEngine {
       const isRetried = isOffline || (error instanceof ApiError && error.isTransient);
       if (isRetried) {
         const asked = error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
-        const delay = Math.max(backoffDelay(this.#failures, this.#options.random), Math.min(asked, BACKOFF_MAX_MS));
+        const delay = Math.max(
+          backoffDelay(this.#failures, this.#options.random),
+          Math.min(asked, BACKOFF_MAX_MS),
+        );
         this.#retryAt = this.#options.now() + delay;
         this.#cancelRetry = this.#options.schedule(() => void this.sync(), delay);
       }
