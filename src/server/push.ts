@@ -24,8 +24,8 @@ import type {
   RejectionReason,
 } from '../shared/protocol.ts';
 import { gridIdOf, type RecordKind } from '../shared/records.ts';
-import { mayRead, mayWrite, type Scope } from './scope.ts';
-import type { Store, StoredRecord, StoredUser } from './store/store.ts';
+import { gridFilter, mayRead, mayWrite, recordFilter, type Scope } from './scope.ts';
+import { photoIdsOf, type Store, type StoredRecord, type StoredUser } from './store/store.ts';
 import { visibleChange } from './visible.ts';
 
 const zhErrorMap = zhCN().localeError;
@@ -155,14 +155,32 @@ function planOrRefuse(ctx: ApplyContext, mutation: Mutation) {
   const at = Math.min(mutation.createdAt, now);
   const plan: Plan = planMutation(name, args, reads, actor, at, { writer: clientId });
   if (!plan.ok) throw new Refusal(plan.reason, plan.path ? `${plan.message}（${plan.path}）` : plan.message);
-  // 2.5 Every record written stays in (or lands in) the user's scope.
+  // 2.5 Every record written stays in (or lands in) the user's scope, and names only photos the user
+  // may already see: a photo's hash is not a key to another grid's photo.
   for (const write of plan.writes) {
     const before =
       reads.loaded.get(`${write.kind}/${write.record.id}`) ?? store.getRecord(write.kind, write.record.id);
     if (!mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) }))
       throw new Refusal('forbidden', OUT_OF_SCOPE);
+    checkPhotos(ctx, photoIdsOf(write.record), new Set(photoIdsOf(before?.data)));
   }
   return { plan, reads };
+}
+
+/**
+ * A photo newly named by a write must be on the server and readable by the writer already: uploaded by
+ * them (or for a grid they cover), or on a record they may read. Its readers then come from the records
+ * the server accepted, never from knowing a hash.
+ */
+function checkPhotos(ctx: ApplyContext, photoIds: readonly string[], alreadyNamed: ReadonlySet<string>) {
+  const { store, user, scope } = ctx;
+  for (const sha256 of photoIds) {
+    if (alreadyNamed.has(sha256)) continue;
+    if (store.getBlob(sha256) === undefined)
+      throw new Refusal('invalid', '照片还没有上传到服务器：请重新同步');
+    if (!store.mayReadBlob(sha256, user.id, gridFilter(scope), recordFilter(scope, 'r.')))
+      throw new Refusal('forbidden', '无权使用这张照片：它不属于您负责的网格');
+  }
 }
 
 /** Steps 2.2-2.6 for one mutation, inside its transaction. Returns the result to report. */

@@ -131,4 +131,46 @@ describe('photos', () => {
     ).toBe(404);
     expect((await h.call('GET', `/api/blobs/${photo.sha256}`, { token: outsider })).status).toBe(200);
   });
+
+  it("a photo's hash is not a key: naming another grid's photo in a write grants nothing", async () => {
+    const owner = await h.login('wgy01');
+    const photo = image(JPEG_SIGNATURE);
+    await upload(owner, photo, { 'content-type': 'image/jpeg', 'x-lianxin-grid': h.grid('XF-01') });
+    await h.push(owner, newClientId(), [
+      {
+        mutationId: 1,
+        name: 'problem.report',
+        args: { problem: newProblem(h.grid('XF-01'), { photoIds: [photo.sha256] }) },
+      },
+    ]);
+    // A worker of XF-02 who learnt the hash reports a problem in their own grid naming it.
+    const prober = await h.login('wgy02');
+    const probe = newProblem(h.grid('XF-02'), { photoIds: [photo.sha256] });
+    const answer = await h.push(prober, newClientId(), [
+      { mutationId: 1, name: 'problem.report', args: { problem: probe } },
+    ]);
+    expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: 'forbidden' });
+    expect(h.store.getRecord('problems', probe.id)).toBeUndefined();
+    expect((await h.call('GET', `/api/blobs/${photo.sha256}`, { token: prober })).status).toBe(404);
+    // A hash never uploaded is refused too: a write names only photos that are on the server.
+    const unknown = newProblem(h.grid('XF-02'), { photoIds: ['0'.repeat(64)] });
+    const second = await h.push(prober, newClientId(), [
+      { mutationId: 1, name: 'problem.report', args: { problem: unknown } },
+    ]);
+    expect(second.results[0]).toMatchObject({ status: 'rejected' });
+    // Their own photo, and a photo already on a record they may read, are fine.
+    const own = image(JPEG_SIGNATURE);
+    await upload(prober, own, { 'content-type': 'image/jpeg' });
+    const leader = await h.login('wgz01');
+    const mixed = newProblem(h.grid('XF-02'), { photoIds: [photo.sha256] });
+    const byLeader = await h.push(leader, newClientId(), [
+      { mutationId: 1, name: 'problem.report', args: { problem: mixed } },
+    ]);
+    expect(byLeader.results[0]).toMatchObject({ status: 'applied' });
+    const mine = newProblem(h.grid('XF-02'), { photoIds: [own.sha256] });
+    const byProber = await h.push(prober, newClientId(), [
+      { mutationId: 1, name: 'problem.report', args: { problem: mine } },
+    ]);
+    expect(byProber.results[0]).toMatchObject({ status: 'applied' });
+  });
 });
