@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
 import { DEFAULT_CADENCE_CONFIG } from '../../src/shared/domain/visit-cadence.ts';
-import { shanghaiDay } from '../../src/shared/time.ts';
+import { shanghaiDay, shanghaiDayStart } from '../../src/shared/time.ts';
 import { addNeed, recordChecklistRun, recordVisit, setNeedStatus } from '../../src/app/commands/round.ts';
 import { CommandError, runCommand } from '../../src/app/commands/run-command.ts';
-import { contextFor, TEST_NOW } from '../support/device-context.ts';
+import { contextFor, TEST_NOW, TEST_WORKER, testClock } from '../support/device-context.ts';
 import type { CommandContext } from '../../src/app/commands/run-command.ts';
 import { AppDB } from '../../src/app/db/app-db.ts';
 import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
@@ -32,6 +32,18 @@ afterEach(async () => {
 });
 
 describe('visits and needs', () => {
+  it('takes the day from the clock it is given, on either side of midnight in Shanghai', async () => {
+    const clock = testClock(shanghaiDayStart('2026-03-11') - 1);
+    const at = { db, actor: TEST_WORKER, now: clock };
+    const late = await recordVisit(at, { householdId: household.id, outcome: 'nobody-home', shift: 'night' });
+    clock.advance(1);
+    const early = await recordVisit(at, { householdId: household.id, outcome: 'met', shift: 'night' });
+    expect((await db.visits.get(late))!.day).toBe('2026-03-10');
+    expect((await db.visits.get(early))!.day).toBe('2026-03-11');
+    const outbox = await db.outbox.toArray();
+    expect(outbox.map((row) => row.createdAt)).toEqual([clock() - 1, clock()]);
+  });
+
   it('a visit and the needs found on it are one outbox row, and the household is done today', async () => {
     const before = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
     const visitId = await recordVisit(ctx, {
