@@ -79,6 +79,32 @@ describe('loading a real town', () => {
       .map((c) => c.data as { name: string });
     expect(buildings.map((b) => b.name).sort()).toEqual(['1栋', '2栋']);
     expect(pulled.changes.some((c) => (c.data as { code?: string }).code === 'HP-02')).toBe(false);
+
+    // The grid moves to another community (the table corrected and loaded again): the worker's scope
+    // changes (the community above is another), so the next pull starts over and brings the moved
+    // grid and its new parent, and the device removes what it no longer gets.
+    const moved = csv([
+      ['编码', '名称', '类型', '上级编码'],
+      ['QS', '青山镇', '镇/街道', ''],
+      ['QS-HP', '和平社区', '社区', 'QS'],
+      ['QS-XY', '新苑社区', '社区', 'QS'],
+      ['HP-01', '和平社区第1网格', '综合网格', 'QS-XY'],
+      ['HP-02', '和平社区第2网格', '综合网格', 'QS-HP'],
+    ]);
+    expect(loadTown(store, { grids: moved }, NOW).problems).toEqual([]);
+    const query = `cursor=${pulled.cursor}&scope=${encodeURIComponent(pulled.scopeKey)}`;
+    const after = (await (await call(`/api/pull?${query}`, worker)).json()) as PullResponse;
+    expect(after.rescoped).toBe(true);
+    expect(after.scopeKey).not.toBe(pulled.scopeKey);
+    const codes = after.changes
+      .filter((c) => c.kind === 'grids')
+      .map((c) => (c.data as { code: string }).code);
+    expect(codes.sort()).toEqual(['HP-01', 'QS', 'QS-XY']);
+    // With the scope unchanged, a pull goes on from its cursor as before.
+    const again = `cursor=${after.cursor}&scope=${encodeURIComponent(after.scopeKey)}`;
+    const next = (await (await call(`/api/pull?${again}`, worker)).json()) as PullResponse;
+    expect(next.changes).toEqual([]);
+    expect(next.rescoped).toBeUndefined();
   });
 
   it('writes nothing when a row has a problem, and says which', () => {
