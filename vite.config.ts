@@ -15,6 +15,8 @@ export default defineConfig({
     target: 'es2022',
   },
   worker: { format: 'es' },
+  // zod without its eval probe, which the server's CSP reports as a violation (src/app/zod-jitless.ts).
+  resolve: { alias: [{ find: /^zod$/, replacement: here('./src/app/zod-jitless.ts') }] },
   server: {
     proxy: { '/api': 'http://localhost:8080' },
   },

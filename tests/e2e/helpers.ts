@@ -86,3 +86,52 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await form.getByRole('button', { name: '登录并下载名册' }).click();
   await expect(page.getByTestId('login-form')).toHaveCount(0, { timeout: 60_000 });
 }
+
+export interface ConsoleWatch {
+  /** Every console message and uncaught error of the page, its workers and service worker. */
+  messages: string[];
+  /** Content-Security-Policy violations: `securitypolicyviolation` events and "Refused to…" errors. */
+  violations: string[];
+}
+
+/**
+ * Records, from now on, the console and every CSP violation of a page: a `securitypolicyviolation`
+ * listener in each document it loads (it survives navigations), and the browser's own console report
+ * of a violation, which also covers its Web Workers and the service worker.
+ */
+export async function watchConsole(page: Page): Promise<ConsoleWatch> {
+  const watch: ConsoleWatch = { messages: [], violations: [] };
+  const record = (where: string, type: string, text: string) => {
+    watch.messages.push(`[${where} ${type}] ${text}`);
+    if (/Content[- ]Security[- ]Policy|^Refused to /i.test(text)) watch.violations.push(`${where}: ${text}`);
+  };
+  await page.exposeBinding('__reportCspViolation', ({ frame }, text: string) =>
+    watch.violations.push(`${frame.url()}: ${text}`),
+  );
+  await page.addInitScript(() => {
+    window.addEventListener(
+      'securitypolicyviolation',
+      (event) => {
+        const report = (window as unknown as { __reportCspViolation(text: string): void })
+          .__reportCspViolation;
+        report(
+          `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+        );
+      },
+      true,
+    );
+  });
+  page.on('console', (message) => record('page', message.type(), message.text()));
+  page.on('pageerror', (error) => record('page', 'pageerror', error.message));
+  page.on('worker', (worker) =>
+    worker.on('console', (message) => record(`worker ${worker.url()}`, message.type(), message.text())),
+  );
+  page
+    .context()
+    .on('serviceworker', (worker) =>
+      worker.on('console', (message) => record('service worker', message.type(), message.text())),
+    );
+  for (const worker of page.context().serviceWorkers())
+    worker.on('console', (message) => record('service worker', message.type(), message.text()));
+  return watch;
+}

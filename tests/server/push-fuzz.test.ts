@@ -71,7 +71,7 @@ function poison(value: unknown, path: number[], replacement: unknown): unknown {
 }
 
 describe('push fuzz', () => {
-  it('10,000 generated push bodies give no 5xx', async () => {
+  it('10,000 generated push bodies give no 5xx', { timeout: 180_000 }, async () => {
     const samples = sampleArgs(harness.grid('XF-01'));
     const argsArb = fc.oneof(
       { weight: 4, arbitrary: fc.tuple(fc.nat(), fc.array(fc.nat(), { maxLength: 4 }), nasty) },
