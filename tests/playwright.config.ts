@@ -6,8 +6,12 @@ import { chromiumPath, CHROMIUM_ARGS } from './support/chromium.ts';
 
 /** The built app served by the real server on a loopback port (npm run test:e2e builds first). */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 4318);
-/** A fresh database per run, seeded with a small demo town (the full town takes seconds to load). */
-const dataDir = mkdtempSync(join(tmpdir(), 'lianxin-e2e-data-'));
+/**
+ * A fresh database per run, seeded with a small demo town (the full town takes seconds to load).
+ * Kept in the environment, so the test workers (which load this file again) read the same folder:
+ * a test may open the server's SQLite file read-only to check what arrived (long-week-offline).
+ */
+const dataDir = (process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'lianxin-e2e-data-')));
 
 export default defineConfig({
   testDir: './e2e',

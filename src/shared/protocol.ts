@@ -147,6 +147,18 @@ export type User = z.infer<typeof userSchema>;
 
 export const loginResponseSchema = z.object({ token: z.string(), user: userSchema });
 
+/** GET /api/me/devices/:clientId: what the server received from one of the caller's own devices. */
+export const deviceStatusSchema = z.object({
+  clientId: z.string(),
+  /** The last write the server took from this device (applied or refused); 0 if none arrived. */
+  lastMutationId: z.number().int().nonnegative(),
+  /** When that write arrived; null when none did. */
+  lastMutationAt: z.number().int().nullable(),
+  /** When the server first heard from this device (its first push or pull). */
+  firstSeenAt: z.number().int(),
+});
+export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
+
 /** Roles that work inside grids: their accounts name the grids they cover. */
 export const GRID_ROLES = ['worker', 'helper', 'leader'] as const;
 

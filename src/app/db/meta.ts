@@ -48,3 +48,27 @@ export async function takeNextMutationId(db: AppDB): Promise<number> {
   await db.meta.put({ key: META_KEYS.lastMutationId, value: next });
   return next;
 }
+
+/** What the witness outside IndexedDB keeps of this database (state/witness.ts). */
+export interface DeviceFacts {
+  /** The sentinel is here: the database holds data that was stored on purpose. */
+  hasData: boolean;
+  clientId: string | null;
+  lastMutationId: number;
+  /** Writes not yet acknowledged by the server. */
+  pending: number;
+}
+
+/** One meta read and one outbox count: cheap enough to run after every write and every sync. */
+export async function readDeviceFacts(db: AppDB): Promise<DeviceFacts> {
+  const [[sentinel, clientId, lastMutationId], pending] = await Promise.all([
+    db.meta.bulkGet([META_KEYS.sentinel, META_KEYS.clientId, META_KEYS.lastMutationId]),
+    db.outbox.count(),
+  ]);
+  return {
+    hasData: sentinel !== undefined,
+    clientId: typeof clientId?.value === 'string' ? clientId.value : null,
+    lastMutationId: typeof lastMutationId?.value === 'number' ? lastMutationId.value : 0,
+    pending,
+  };
+}

@@ -6,6 +6,7 @@ import { requestPersistenceOnce } from './storage.ts';
 import { session } from './session.svelte.ts';
 import { settings } from './settings.svelte.ts';
 import { api, sync } from './sync.svelte.ts';
+import { wipe } from './wipe.svelte.ts';
 
 /**
  * Signs in and makes this device a copy of the user's scope: whatever was here before (the offline
@@ -14,6 +15,9 @@ import { api, sync } from './sync.svelte.ts';
  */
 export async function signIn(username: string, password: string): Promise<void> {
   const { token, user } = await api.login(username, password);
+  // Replaced on purpose: a start cut short in the download below must not warn of a wiped phone.
+  wipe.forget();
+  await settings.setHadData(false);
   await clearLocalData(appDb);
   await session.signIn(token, user);
   void requestPersistenceOnce();
@@ -45,6 +49,7 @@ export async function signOut(): Promise<void> {
     // Offline: the session ends on this device now; the server token expires on its own.
   }
   await clearLocalData(appDb);
+  wipe.forget();
   await session.signOut();
   await settings.setGrid(null);
   await settings.setHadData(false);
@@ -58,5 +63,6 @@ export async function clearDeviceData(): Promise<void> {
   await clearLocalData(appDb);
   await settings.setGrid(null);
   // Cleared on purpose: do not greet the next start with a "wiped" warning.
+  wipe.forget();
   await settings.setHadData(false);
 }

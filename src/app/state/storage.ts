@@ -1,5 +1,3 @@
-import type { AppDB } from '../db/app-db.ts';
-import { META_KEYS, readMeta } from '../db/meta.ts';
 import { settings } from './settings.svelte.ts';
 
 export interface StorageStatus {
@@ -8,8 +6,21 @@ export interface StorageStatus {
   isPersisted: boolean | undefined;
 }
 
-/** Warn when less than this share of the quota is left: photos later fill phones fast. */
-export const LOW_STORAGE_SHARE = 0.1;
+/**
+ * Warn when more than this share of the quota is used: a day's photos fill the rest fast, and a write
+ * that no longer fits is refused whole (ARCHITECTURE.md, storage safety: warn before storage fills).
+ */
+export const NEARLY_FULL_SHARE = 0.8;
+
+/** The share of the quota in use, or undefined where the browser does not say. */
+export function usedShare(status: StorageStatus): number | undefined {
+  if (status.usage === undefined || !status.quota) return undefined;
+  return status.usage / status.quota;
+}
+
+export function isNearlyFull(status: StorageStatus): boolean {
+  return (usedShare(status) ?? 0) > NEARLY_FULL_SHARE;
+}
 
 export async function readStorageStatus(): Promise<StorageStatus> {
   const storage = typeof navigator === 'undefined' ? undefined : navigator.storage;
@@ -31,12 +42,6 @@ export async function requestPersistenceOnce(): Promise<boolean | undefined> {
   }
   await settings.markPersistAsked();
   return navigator.storage.persist();
-}
-
-/** True when this device had a register before but the database is now empty: it was wiped. */
-export async function wasDatabaseWiped(db: AppDB): Promise<boolean> {
-  if (!settings.hadData) return false;
-  return (await readMeta(db, META_KEYS.sentinel)) === undefined;
 }
 
 export function formatBytes(bytes: number | undefined): string {

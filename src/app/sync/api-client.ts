@@ -7,6 +7,8 @@ import {
   BLOB_GRID_HEADER,
   conflictsResponseSchema,
   type Conflict,
+  deviceStatusSchema,
+  type DeviceStatus,
   loginResponseSchema,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
@@ -168,6 +170,19 @@ export class ApiClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ current, next }),
     });
+  }
+
+  /**
+   * What the server received from one of the signed-in user's own devices (a wiped phone's old
+   * database); undefined when the server never heard from it.
+   */
+  async deviceStatus(clientId: string): Promise<DeviceStatus | undefined> {
+    try {
+      return deviceStatusSchema.parse(await this.#json(`/api/me/devices/${encodeURIComponent(clientId)}`));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   /** Accounts (administrators only). */

@@ -1,7 +1,9 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import {
   loginRequestSchema,
+  mutationSchema,
   passwordChangeSchema,
+  type DeviceStatus,
   type LoginResponse,
   type User,
 } from '../../shared/protocol.ts';
@@ -121,6 +123,23 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     store.setPassword(user.id, await hashPassword(body.next, deps.kdf), deps.now(), c.get('tokenHash'));
     store.audit(deps.now(), user.id, 'change-password');
     return c.json({ ok: true });
+  });
+
+  // A phone whose storage was wiped asks what the server received from its old database (the id it
+  // remembers outside IndexedDB), to tell the worker exactly how many writes never arrived. Only the
+  // caller's own devices: another account's id is answered as unknown, so ids reveal nothing.
+  app.get('/api/me/devices/:clientId', requireAuth(deps), (c) => {
+    const clientId = parseOr400(mutationSchema.shape.clientId, c.req.param('clientId'));
+    const activity = store.getClientActivity(clientId);
+    if (!activity || activity.userId !== c.get('user').id)
+      throw new ApiFailure(404, 'not-found', '服务器没有收到过这台设备的数据');
+    const response: DeviceStatus = {
+      clientId,
+      lastMutationId: activity.lastMutationId,
+      lastMutationAt: activity.lastMutationAt,
+      firstSeenAt: activity.firstSeenAt,
+    };
+    return c.json(response);
   });
 
   app.get('/api/me', requireAuth(deps), (c) =>

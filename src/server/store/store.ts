@@ -317,6 +317,31 @@ export class Store {
     );
   }
 
+  /**
+   * What the server has received from one device: its last mutation id and when that one arrived
+   * (null when it never sent any). A wiped phone compares it with what it remembers having written.
+   */
+  getClientActivity(
+    clientId: string,
+  ):
+    | { userId: string; lastMutationId: number; lastMutationAt: number | null; firstSeenAt: number }
+    | undefined {
+    const row = this.#sql(
+      `SELECT c.user_id, c.last_mutation_id, c.created_at, m.at AS last_at FROM clients c
+       LEFT JOIN mutation_log m ON m.client_id = c.client_id AND m.mutation_id = c.last_mutation_id
+       WHERE c.client_id = ?`,
+    ).get(clientId) as
+      { user_id: string; last_mutation_id: number; created_at: number; last_at: number | null } | undefined;
+    return row
+      ? {
+          userId: row.user_id,
+          lastMutationId: row.last_mutation_id,
+          lastMutationAt: row.last_at,
+          firstSeenAt: row.created_at,
+        }
+      : undefined;
+  }
+
   setLastMutationId(clientId: string, mutationId: number) {
     this.#sql('UPDATE clients SET last_mutation_id = ? WHERE client_id = ?').run(mutationId, clientId);
   }

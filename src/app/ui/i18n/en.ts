@@ -22,8 +22,33 @@ export const en = {
   updateReady: 'A new version is ready',
   updateReload: 'Update and reload',
   offlineReady: 'Ready to work offline',
-  wipedWarning:
-    'The data on this device was wiped (the browser may have cleared storage). Load the register again; unsynced changes cannot be recovered.',
+  wipedTitle: 'The data on this phone was wiped',
+  wipedWhat:
+    "The app's data on this phone (the register, visits, the sign-in) was cleared: browser data may have been cleared, the system may have freed storage, or the browser failed.",
+  wipedLost: 'This phone had {n} changes that were wiped before they reached the server.',
+  wipedNoneLost: 'Every change on this phone had reached the server before it was wiped: nothing was lost.',
+  wipedUnknown: 'There is no way to tell how many changes had not been synced.',
+  wipedLastKnown: 'Last noted by the phone: {time}, account {name}.',
+  wipedLastKnownDemo: 'Last noted by the phone: {time} (offline demo).',
+  wipedTodo: 'What to do now',
+  wipedStepLogin: 'Sign in again to download the register again.',
+  wipedStepLeaderLost: 'Tell your grid leader: {n} changes were lost.',
+  wipedStepLeader: "Tell your grid leader that this phone's data was wiped.",
+  wipedStepReenter: "Enter today's lost visits and reports again.",
+  wipedStepRestart: 'Start again: sign in or load the demo again.',
+  wipedLogin: 'Sign in again',
+  wipedLater: 'Got it, not now',
+  wipeReportTitle: 'Data wiped',
+  wipeReportPhone: 'When it was wiped, this phone had {n} changes not yet synced.',
+  wipeReportAsking: 'Checking with the server what it received…',
+  wipeReportSignIn: 'Sign in as {name} ({username}) to check with the server what it received.',
+  wipeReportWaiting: 'Online again, the app checks with the server what it received.',
+  wipeServerReceived: 'The server received {n} changes from this phone (the last at {time}).',
+  wipeServerReceivedNone: 'The server never received a change from this phone.',
+  wipeServerLost:
+    '{n} changes never reached the server and are lost: enter them again and tell your grid leader.',
+  wipeServerNoneLost: 'The server had received every change made before the wipe: nothing was lost.',
+  wipeReportDismiss: 'Got it',
   welcomeTitle: 'Welcome to Lianxin',
   welcomeBody:
     'An offline workbench for grid workers: browse, search and update every household and person in your grid with no signal. Everything is saved on the phone first.',
@@ -91,6 +116,20 @@ export const en = {
   storage: 'Storage on this device',
   storageUsed: '{used} used, about {quota} available',
   storageLow: 'Storage is nearly full: sync and clear photos soon',
+  storageFull:
+    'The phone is full: this record was not saved. Sync first, then free space on the phone (delete photos, videos or chats you no longer need); smaller photos help. What you typed is still here: tap Save again once there is room.',
+  storageFullPhoto:
+    'The phone is full: this photo was not kept. Sync first, then free space on the phone (delete photos, videos or chats you no longer need); smaller photos help.',
+  writeFailed:
+    'Not saved ({reason}). What you typed is still here: tap Save again; if it keeps failing, reopen the app.',
+  photoFailed: 'This photo was not kept ({reason}). Take it again, or pick another.',
+  storageNearlyFull:
+    'The phone is nearly full ({percent}% used). Sync soon and free space on the phone, or new visits and photos will not fit.',
+  storageFullBanner:
+    'The phone is full: new records do not fit. Sync first, then free space on the phone. Everything already saved on this phone is still here.',
+  storageBannerAction: 'Sync and storage',
+  storageFullLoad:
+    'Not enough space on the phone: the register was not stored. Free space (delete photos, videos or chats you no longer need) and try again.',
   persisted: 'Persistent storage on: the browser will not clear the data by itself',
   notPersisted: 'Persistent storage off: the browser may clear data when space is short',
   requestPersist: 'Ask for persistent storage',
@@ -208,6 +247,12 @@ export const en = {
   severity: 'Colour',
   description: 'Description',
   descriptionOptional: 'Description (optional)',
+  audienceProblem:
+    "Who reads this: the grid's workers and helpers, the grid leader, the town command center, and once dispatched the handling department. Write what they need to act, no illness, disability or other health details, no ID numbers.",
+  audienceProblemTo:
+    "Who reads this: the grid's workers and helpers, the grid leader, the town command center, and {department}, which handles it. Write what they need to act, no illness, disability or other health details, no ID numbers.",
+  audienceNeed:
+    "Who reads this: the grid's workers and helpers and the grid leader; once turned into a problem, also the command center and the handling department. Write what they need to act, no illness, disability or other health details, no ID numbers.",
   placeText: 'Where (e.g. stairwell of unit 2)',
   building: 'Building',
   noBuilding: 'No building',
