@@ -39,8 +39,18 @@ export interface PhotoRow {
   width: number;
   height: number;
   createdAt: number;
-  /** Set once the sync server has the photo (content-addressed, so uploading again is harmless). */
+  /**
+   * Set on photos fetched from the server. A photo taken here is marked uploaded in `photoUploads`
+   * instead: rewriting this row would leave a second copy of the blob on the phone until the browser
+   * restarts (Chromium), doubling the storage photos take at the moment a sync runs.
+   */
   uploadedAt?: number;
+}
+
+/** A photo taken on this device that the sync server now has (content-addressed). */
+export interface PhotoUploadRow {
+  id: string;
+  at: number;
 }
 
 /** A write the server refused for good (ARCHITECTURE.md sync step 2); shown to the worker until dismissed. */
@@ -99,6 +109,7 @@ export class AppDB extends Dexie {
   checklistRuns!: EntityTable<ChecklistRun, 'id'>;
   hazards!: EntityTable<Hazard, 'id'>;
   photos!: EntityTable<PhotoRow, 'id'>;
+  photoUploads!: EntityTable<PhotoUploadRow, 'id'>;
   problems!: EntityTable<Problem, 'id'>;
   visitSummaries!: EntityTable<VisitSummaryRow, 'householdId'>;
   outbox!: Table<OutboxRow, number>;
@@ -152,6 +163,8 @@ export class AppDB extends Dexie {
     // One write path: the server's value under each pending write, so a refused or rebased write can
     // be undone exactly (a queue from before this version has no base: its writes stay as they are).
     this.version(6).stores({ pendingBase: 'key, mutationId' });
+    // Which photos the server has, apart from the photo rows (see PhotoRow.uploadedAt).
+    this.version(7).stores({ photoUploads: 'id' });
   }
 }
 

@@ -293,9 +293,9 @@ export class SyncEngine {
     for (const id of ids) {
       const photo = await db.photos.get(id);
       // A photo missing on this device (taken on another) was uploaded from there.
-      if (!photo || photo.uploadedAt) continue;
+      if (!photo || photo.uploadedAt || (await db.photoUploads.get(id))) continue;
       await api.putBlob(id, photo.blob, gridOf.get(id));
-      await db.photos.update(id, { uploadedAt: this.#options.now() });
+      await db.photoUploads.put({ id, at: this.#options.now() });
     }
   }
 
