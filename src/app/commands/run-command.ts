@@ -3,8 +3,13 @@ import type { Plan, PlanActor } from '../../shared/domain/apply-mutation.ts';
 import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../../shared/mutations.ts';
 import { writeTables, type AppDB } from '../db/app-db.ts';
 import { ensureClientId, takeNextMutationId } from '../db/meta.ts';
-import { applyLocally } from '../db/pending-base.ts';
 import { loadPinyin } from '../db/pinyin.ts';
+
+/**
+ * The planner and the local write path load with the first write, not with the first screen: they
+ * carry every mutation's rules and the zod locale, and onboarding or a list needs none of them.
+ */
+const loadWritePath = () => import('../db/pending-base.ts');
 
 /** The time, as the caller gives it: screens pass the app's clock, tests a fixed one. */
 export type Clock = () => number;
@@ -82,7 +87,11 @@ export async function runCommands<N extends MutationName>(
 ): Promise<void> {
   const { db } = ctx;
   const batch = rawArgs.map((args) => validate(mutationArgsSchemas[name], args) as MutationArgs<N>);
-  const [clientId, pinyinOf] = await Promise.all([ensureClientId(db), loadPinyin()]);
+  const [clientId, pinyinOf, { applyLocally }] = await Promise.all([
+    ensureClientId(db),
+    loadPinyin(),
+    loadWritePath(),
+  ]);
   await db.transaction('rw', writeTables(db), async () => {
     for (const args of batch) {
       const mutationId = await takeNextMutationId(db);

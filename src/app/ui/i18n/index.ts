@@ -1,15 +1,14 @@
 import { settings } from '../../state/settings.svelte.ts';
-import { en } from './en.ts';
+import { english } from './english.svelte.ts';
 import { zh, type MessageKey } from './zh.ts';
-
-const dictionaries = { zh, en } as const;
 
 /**
  * Looks up a message in the current language and fills {placeholders}. Reads `settings.lang`,
  * so markup that calls it re-renders when the language changes.
  */
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
-  const template: string = dictionaries[settings.lang][key];
+  const dictionary = settings.lang === 'en' ? (english.messages ?? zh) : zh;
+  const template: string = dictionary[key];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
 
