@@ -98,15 +98,16 @@ export async function removeRecords(db: AppDB, refs: readonly RecordRef[]): Prom
 /** These records as stored, keyed by refKey (undefined when absent), without index-only fields. */
 export async function loadRecords(db: AppDB, refs: readonly RecordRef[]): Promise<Map<string, unknown>> {
   const loaded = new Map<string, unknown>();
-  for (const [kind, items] of byKind(refs)) {
-    const rows = await tableOf(db, kind).bulkGet(items.map((ref) => ref.id));
+  const groups = [...byKind(refs)];
+  const rowsByKind = await Promise.all(
+    groups.map(([kind, items]) => tableOf(db, kind).bulkGet(items.map((ref) => ref.id))),
+  );
+  groups.forEach(([, items], g) =>
     items.forEach((ref, i) => {
-      const row = rows[i] as { searchKeys?: string[] } | undefined;
-      loaded.set(
-        refKey(ref.kind, ref.id),
-        row && 'searchKeys' in row ? fromRow(row as { searchKeys: string[] }) : row,
-      );
-    });
-  }
+      const row = rowsByKind[g]![i] as { searchKeys?: string[] } | undefined;
+      const record = row && 'searchKeys' in row ? fromRow(row as { searchKeys: string[] }) : row;
+      loaded.set(refKey(ref.kind, ref.id), record);
+    }),
+  );
   return loaded;
 }

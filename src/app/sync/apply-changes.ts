@@ -3,7 +3,7 @@ import { recordSchemas, type RecordKind } from '../../shared/records.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
 import { refKey, type RecordRef } from '../../shared/domain/mutation-reads.ts';
 import type { AppDB } from '../db/app-db.ts';
-import { replayPending, storeServerTruth, type Replay } from '../db/pending-base.ts';
+import { forgetAnswered, replayPending, storeServerTruth, type Replay } from '../db/pending-base.ts';
 import { putRecords, removeRecords, tableOf } from '../db/write-records.ts';
 
 /**
@@ -43,7 +43,11 @@ export async function storeAndRebase(
 ): Promise<void> {
   await applyPulledChanges(db, changes, replay.pinyinOf);
   const moved = await storeServerTruth(db, changes);
-  if (moved || force) await replayPending(db, replay);
+  if (!moved && !force) return;
+  // Writes the server has answered for are on the server (or refused, and then just healed): their
+  // records keep what the tables hold; only those a still-pending write touches go back to base.
+  await forgetAnswered(db, replay.answeredUpTo);
+  await replayPending(db, replay);
 }
 
 /**

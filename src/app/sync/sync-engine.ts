@@ -9,7 +9,6 @@ import {
 } from '../../shared/protocol.ts';
 import { writeTables, type AppDB, type OutboxRow } from '../db/app-db.ts';
 import { ensureClientId, META_KEYS, readMeta } from '../db/meta.ts';
-import { forgetAnswered } from '../db/pending-base.ts';
 import { ApiError, NetworkError, type ApiClient } from './api-client.ts';
 import { removeUnseen, storeAndRebase } from './apply-changes.ts';
 
@@ -233,6 +232,18 @@ export class SyncEngine {
       // A write queued while the last page was on the wire goes up in this round, not the next one.
       if (rows.length === 0) rows = await pageAfter(-Infinity);
     }
+    await this.#forgetBaseWhenIdle();
+  }
+
+  /**
+   * The server has answered for everything queued: no record is under a pending write, so the whole
+   * base goes at once (one clear, instead of deleting each answered page's entries on the way).
+   */
+  async #forgetBaseWhenIdle(): Promise<void> {
+    const { db } = this.#options;
+    await db.transaction('rw', [db.outbox, db.pendingBase], async () => {
+      if ((await db.outbox.count()) === 0) await db.pendingBase.clear();
+    });
   }
 
   /**
@@ -276,7 +287,6 @@ export class SyncEngine {
         const replay = { actor, pinyinOf, answeredUpTo: response.lastMutationId, now };
         await storeAndRebase(db, response.records ?? [], replay, true);
       }
-      await forgetAnswered(db, response.lastMutationId);
     });
   }
 
