@@ -1,4 +1,8 @@
-import { isCurrentAssignee, isProblemOverdue } from '../../shared/domain/problem-workflow.ts';
+import {
+  isCurrentAssignee,
+  isProblemOverdue,
+  PROBLEM_TRANSITIONS,
+} from '../../shared/domain/problem-workflow.ts';
 import {
   PROBLEM_STATUSES,
   type Actor,
@@ -69,17 +73,17 @@ export async function listProblems(
 }
 
 /**
- * What the inbox holds: every problem still in the loop. Resolved and feedback-given ones wait for
- * the reporter's feedback and the evaluation, so the command center still has work on them.
+ * What the inbox holds: every problem still in the loop, i.e. in a status some step of the shared
+ * workflow can still be taken from. Resolved and feedback-given ones wait for the reporter's feedback
+ * and the evaluation, so the command center still has work on them.
  */
-export const INBOX_STATUSES = [
-  'reported',
-  'dispatched',
-  'accepted',
-  'in-progress',
-  'resolved',
-  'feedback-given',
-] as const satisfies readonly ProblemStatus[];
+export const INBOX_STATUSES: readonly ProblemStatus[] = (
+  Object.keys(PROBLEM_STATUSES) as ProblemStatus[]
+).filter((status) =>
+  Object.values<{ from: readonly ProblemStatus[] }>(PROBLEM_TRANSITIONS).some((rule) =>
+    rule.from.includes(status),
+  ),
+);
 
 export type InboxTab = 'new' | 'overdue' | 'mine' | 'open';
 
@@ -103,7 +107,7 @@ export function isInInboxTab(problem: Problem, tab: InboxTab, actor: Actor, now:
     case 'mine':
       return PROBLEM_STATUSES[problem.status].isOpen && isCurrentAssignee(actor, problem.assignee);
     case 'open':
-      return (INBOX_STATUSES as readonly ProblemStatus[]).includes(problem.status);
+      return INBOX_STATUSES.includes(problem.status);
   }
 }
 
