@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/server/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['tests/support/vitest-setup.ts'],
+    // A real PostgreSQL server for the PostgreSQL store (contract suite, TEST_DATABASE=postgres).
+    globalSetup: ['tests/support/pg-global-setup.ts'],
     testTimeout: 30_000,
   },
 });

@@ -4,6 +4,7 @@
  * sha-256, so a copy of the database does not let anyone log in.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { Accounts } from './store/accounts.ts';
 
 export interface KdfParams {
   /** CPU/memory cost (a power of two): memory used is 128 * N * r bytes. */
@@ -76,51 +77,48 @@ export interface ThrottleOptions {
 }
 
 /**
- * Counts failed logins per key (username + address, and address alone) in a fixed window. In
- * memory: one server process, and a restart forgetting the counts is acceptable.
+ * Counts failed logins per key (username + address, and address alone) in a fixed window. The counts
+ * are in the database (login_failures), so every server process behind a load balancer sees the same
+ * ones and a restart forgets nothing.
  */
 export class LoginThrottle {
+  readonly #accounts: Accounts;
   readonly #maxFailures: number;
   readonly #windowMs: number;
   readonly #now: () => number;
-  readonly #failures = new Map<string, { count: number; resetAt: number }>();
+  #failuresSincePrune = 0;
 
-  constructor(options: ThrottleOptions = {}) {
+  constructor(accounts: Accounts, options: ThrottleOptions = {}) {
+    this.#accounts = accounts;
     this.#maxFailures = options.maxFailures ?? 5;
     this.#windowMs = options.windowMs ?? 15 * 60 * 1000;
     this.#now = options.now ?? Date.now;
   }
 
   /** Milliseconds until the key may try again, or 0 when it may try now. */
-  retryAfter(key: string, maxFailures = this.#maxFailures): number {
-    const entry = this.#failures.get(key);
-    if (!entry) return 0;
+  async retryAfter(key: string, maxFailures = this.#maxFailures): Promise<number> {
+    const entry = await this.#accounts.failures(key);
     const now = this.#now();
-    if (now >= entry.resetAt) {
-      this.#failures.delete(key);
-      return 0;
-    }
+    if (!entry || now >= entry.resetAt) return 0;
     return entry.count >= maxFailures ? entry.resetAt - now : 0;
   }
 
-  fail(key: string) {
+  async fail(key: string) {
     const now = this.#now();
-    const entry = this.#failures.get(key);
-    if (entry && now < entry.resetAt) entry.count++;
-    else this.#failures.set(key, { count: 1, resetAt: now + this.#windowMs });
-    if (this.#failures.size > 10_000) this.#prune(now);
+    await this.#accounts.addFailure(key, now, this.#windowMs);
+    // Ended windows are swept now and then, so the table holds only live counts.
+    if (++this.#failuresSincePrune >= 1_000) {
+      this.#failuresSincePrune = 0;
+      await this.#accounts.pruneFailures(now);
+    }
   }
 
-  succeed(key: string) {
-    this.#failures.delete(key);
+  succeed(key: string): Promise<void> {
+    return this.#accounts.clearFailures(key);
   }
 
   /** Forgets the failures of every key that starts with `prefix` (an account's, from any address). */
-  forgetPrefix(prefix: string) {
-    for (const key of this.#failures.keys()) if (key.startsWith(prefix)) this.#failures.delete(key);
-  }
-
-  #prune(now: number) {
-    for (const [key, entry] of this.#failures) if (now >= entry.resetAt) this.#failures.delete(key);
+  forgetPrefix(prefix: string): Promise<void> {
+    return this.#accounts.clearFailuresWithPrefix(prefix);
   }
 }

@@ -12,7 +12,7 @@ import type { RecordKind, RecordOf } from '../shared/records.ts';
 import type { Actor } from '../shared/schemas/problem.ts';
 import { shanghaiDay } from '../shared/time.ts';
 import { DEFAULT_KDF, hashPassword, type KdfParams } from './auth.ts';
-import type { Store, UserRole } from './store/store.ts';
+import type { Store, Town, UserRole } from './store/store.ts';
 
 export const DEMO_PASSWORD = 'lianxin2026';
 
@@ -74,6 +74,8 @@ export interface SeedOptions {
   now?: number;
   /** Seed the past week's problems with the town (default true): every role then has work to see. */
   problems?: boolean;
+  /** Also seed 青石镇, a second small town with its own accounts. */
+  secondTown?: boolean;
 }
 
 export interface SeedReport {
@@ -88,10 +90,87 @@ export interface SeedReport {
   /** Accounts created (empty when accounts already existed). */
   accounts: DemoAccount[];
   password: string;
+  /** Towns seeded (1, or 2 with secondTown). */
+  towns: number;
 }
 
-/** Loads the town into an empty records table and creates the demo accounts if there are none. */
+/** The demo's towns: 红星镇 with every role, and a small 青石镇 beside it, so towns are seen apart. */
+export const DEMO_TOWNS = {
+  main: { code: 'HX', name: '红星镇' },
+  second: {
+    code: 'QS',
+    name: '青石镇',
+    town: { seed: 20260202, households: 400, comprehensiveGrids: 3, specialGrids: 1, enterprises: 4 },
+  },
+} as const;
+
+/** 青石镇's accounts (usernames are unique across the deployment). */
+export const SECOND_TOWN_ACCOUNTS: readonly DemoAccount[] = [
+  {
+    username: 'qs_wgy01',
+    name: '孙晓燕',
+    role: 'worker',
+    gridCodes: ['XF-01'],
+    note: '网格员 · 青石镇第1网格',
+  },
+  { username: 'qs_admin', name: '青石镇管理员', role: 'admin', gridCodes: [], note: '管理员 · 青石镇' },
+];
+
+/**
+ * The town of `code`, created when missing. A database from before towns holds its one town as
+ * "default": the demo goes on in it rather than starting a second 红星镇 beside it.
+ */
+export async function ensureTown(store: Store, code: string, name: string, now: number): Promise<Town> {
+  const existing =
+    (await store.towns.byCode(code)) ??
+    (code === DEMO_TOWNS.main.code ? await store.towns.byCode('default') : undefined);
+  if (existing) return existing;
+  return store.towns.create({ id: newId(), code, name, createdAt: now });
+}
+
+/**
+ * Loads the demo town (and, with `secondTown`, 青石镇) into towns that have no records yet, and
+ * creates each town's demo accounts when it has none.
+ */
 export async function seedDemo(store: Store, options: SeedOptions = {}): Promise<SeedReport> {
+  const now = options.now ?? Date.now();
+  const main = await ensureTown(store, DEMO_TOWNS.main.code, DEMO_TOWNS.main.name, now);
+  const report = await seedTown(
+    store,
+    main,
+    DEMO_ACCOUNTS,
+    {
+      ...options.town,
+      ...(options.households === undefined ? {} : { households: options.households }),
+    },
+    options,
+    now,
+  );
+  if (options.secondTown) {
+    const { code, name, town } = DEMO_TOWNS.second;
+    const second = await ensureTown(store, code, name, now);
+    const extra = await seedTown(
+      store,
+      second,
+      SECOND_TOWN_ACCOUNTS,
+      { ...town, townName: name, townCode: code },
+      { ...options, problems: false },
+      now,
+    );
+    report.accounts.push(...extra.accounts);
+    report.towns = 2;
+  }
+  return report;
+}
+
+async function seedTown(
+  store: Store,
+  target: Town,
+  accounts: readonly DemoAccount[],
+  townOptions: DemoTownOptions,
+  options: SeedOptions,
+  now: number,
+): Promise<SeedReport> {
   const report: SeedReport = {
     records: 0,
     problems: 0,
@@ -101,14 +180,12 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
     insertMs: 0,
     accounts: [],
     password: options.password ?? DEMO_PASSWORD,
+    towns: 1,
   };
   let places = new Map<string, string[]>();
-  if (store.countRecords() === 0) {
+  if ((await store.records.count(target.id)) === 0) {
     let started = performance.now();
-    const town = generateDemoTown({
-      ...options.town,
-      ...(options.households === undefined ? {} : { households: options.households }),
-    });
+    const town = generateDemoTown(townOptions);
     report.generateMs = performance.now() - started;
     started = performance.now();
     // Parents before children (grids, then what lies in them), so a first pull arrives in that order too.
@@ -119,36 +196,39 @@ export async function seedDemo(store: Store, options: SeedOptions = {}): Promise
       ['households', town.households],
       ['people', town.people],
     ];
-    const count = groups.reduce((sum, [, records]) => sum + records.length, 0);
-    function* items() {
-      for (const [kind, records] of groups) for (const record of records) yield { kind, record };
-    }
-    store.bulkInsert(items(), count, options.now ?? Date.now());
+    const items = groups.flatMap(([kind, records]) => records.map((record) => ({ kind, record })));
+    await store.appendRecords(target.id, items, null, now);
     places = placesByGrid(town);
     report.insertMs = performance.now() - started;
-    Object.assign(report, { records: count, households: town.households.length, people: town.people.length });
+    Object.assign(report, {
+      records: items.length,
+      households: town.households.length,
+      people: town.people.length,
+    });
   }
-  if (store.countUsers() === 0) {
-    const gridByCode = new Map(store.liveRecords('grids').map((g) => [g.code.toUpperCase(), g.id]));
+  if ((await store.accounts.count(target.id)) === 0) {
+    const grids = await store.records.live(target.id, 'grids');
+    const gridByCode = new Map(grids.map((g) => [g.code.toUpperCase(), g.id]));
     const hashes = await Promise.all(
-      DEMO_ACCOUNTS.map(() => hashPassword(report.password, options.kdf ?? DEFAULT_KDF)),
+      accounts.map(() => hashPassword(report.password, options.kdf ?? DEFAULT_KDF)),
     );
-    DEMO_ACCOUNTS.forEach((account, i) => {
-      store.createUser({
+    for (const [i, account] of accounts.entries()) {
+      await store.accounts.create({
         id: newId(),
+        townId: target.id,
         username: account.username,
         name: account.name,
         role: account.role,
         gridIds: account.gridCodes.flatMap((code) => gridByCode.get(code) ?? []),
         ...(account.departmentId ? { departmentId: account.departmentId } : {}),
         passwordHash: hashes[i]!,
-        createdAt: options.now ?? Date.now(),
+        createdAt: now,
       });
-    });
-    report.accounts = [...DEMO_ACCOUNTS];
+    }
+    report.accounts = [...accounts];
   }
   if (report.records > 0 && options.problems !== false)
-    report.problems = seedDemoProblems(store, options.now ?? Date.now(), places);
+    report.problems = await seedDemoProblems(store, target.id, now, places);
   report.records += report.problems;
   return report;
 }
@@ -175,10 +255,15 @@ function placesByGrid(town: ReturnType<typeof generateDemoTown>): Map<string, st
  * grid or the department (so 王丽 finds her own reports, 刘建华 his inbox, 周警官 his orders), by
  * stand-ins elsewhere. One stored photo serves as every picture.
  */
-function seedDemoProblems(store: Store, now: number, places: ReadonlyMap<string, string[]>): number {
-  const grids = store.liveRecords('grids').filter((grid) => grid.kind === 'grid');
-  const users = DEMO_ACCOUNTS.map((account) => store.getUserByUsername(account.username)).filter(
-    (user) => user !== undefined,
+async function seedDemoProblems(
+  store: Store,
+  townId: string,
+  now: number,
+  places: ReadonlyMap<string, string[]>,
+): Promise<number> {
+  const grids = (await store.records.live(townId, 'grids')).filter((grid) => grid.kind === 'grid');
+  const users = (await store.accounts.list(townId)).filter((user) =>
+    DEMO_ACCOUNTS.some((account) => account.username === user.username),
   );
   const actorOf = (user: (typeof users)[number]): Actor => ({
     role: user.role,
@@ -232,13 +317,17 @@ function seedDemoProblems(store: Store, now: number, places: ReadonlyMap<string,
   const problems = [...townWide.problems, ...leaders.problems];
 
   const uploader = [...workerOf.values()][0]?.userId ?? center.id;
-  store.putBlob(
+  await store.blobs.put(
+    townId,
     { sha256: photoId, size: bytes.length, type: 'image/jpeg', uploadedBy: uploader, gridId: null, at: now },
     bytes,
   );
-  store.transaction(() => {
-    for (const problem of problems) store.writeRecord('problems', problem, null, problem.updatedAt);
-  });
+  await store.appendRecords(
+    townId,
+    problems.map((record) => ({ kind: 'problems' as const, record })),
+    null,
+    now,
+  );
   return problems.length;
 }
 
@@ -246,11 +335,17 @@ function seedDemoProblems(store: Store, now: number, places: ReadonlyMap<string,
  * With the demo off and no accounts, an administrator with a one-time random password, printed once,
  * so a fresh deployment can be logged into at all.
  */
-export async function ensureAdmin(store: Store, kdf: KdfParams = DEFAULT_KDF): Promise<string | undefined> {
-  if (store.countUsers() > 0) return undefined;
+export async function ensureAdmin(
+  store: Store,
+  kdf: KdfParams = DEFAULT_KDF,
+  town: { code: string; name: string } = { code: 'default', name: '本镇' },
+): Promise<string | undefined> {
+  if ((await store.accounts.count()) > 0) return undefined;
+  const target = (await store.towns.list())[0] ?? (await ensureTown(store, town.code, town.name, Date.now()));
   const password = randomBytes(12).toString('base64url');
-  store.createUser({
+  await store.accounts.create({
     id: newId(),
+    townId: target.id,
     username: 'admin',
     name: '系统管理员',
     role: 'admin',

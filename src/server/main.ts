@@ -1,10 +1,28 @@
 import { serve } from '@hono/node-server';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_ACCOUNTS, ensureAdmin, formatAccounts, seedDemo } from './demo.ts';
+import {
+  DEMO_ACCOUNTS,
+  ensureAdmin,
+  formatAccounts,
+  SECOND_TOWN_ACCOUNTS,
+  seedDemo,
+  type DemoAccount,
+} from './demo.ts';
 import { createServerApp } from './http/app.ts';
-import { openStore } from './store/store.ts';
+import { openStore, storeOptionsFrom } from './store/store.ts';
+
+/** A database URL as it may be printed: without its password. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
 
 export { createServerApp, type ServerAppOptions } from './http/app.ts';
 
@@ -12,8 +30,8 @@ export { createServerApp, type ServerAppOptions } from './http/app.ts';
  * The PWA with an API over an empty in-memory database: for screenshots and benchmarks that only
  * need the app shell served.
  */
-export function createApp(distDir: string) {
-  return createServerApp({ store: openStore({ file: ':memory:' }), distDir });
+export async function createApp(distDir: string) {
+  return createServerApp({ store: await openStore({ file: ':memory:' }), distDir });
 }
 
 function readConfig(env: NodeJS.ProcessEnv) {
@@ -29,6 +47,8 @@ function readConfig(env: NodeJS.ProcessEnv) {
     isDemo: env.DEMO !== 'off',
     households,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    // The demo's second town (青石镇) unless DEMO_TOWNS=1.
+    secondTown: env.DEMO_TOWNS !== '1',
   };
 }
 
@@ -42,13 +62,13 @@ async function main() {
     process.exit(1);
   }
   const config = readConfig(process.env);
-  mkdirSync(config.dataDir, { recursive: true });
-  const dbFile = join(config.dataDir, 'lianxin.sqlite');
-  const store = openStore({ file: dbFile });
-  console.log(`数据库：${dbFile}`);
+  const storeOptions = storeOptionsFrom(process.env, config.dataDir);
+  if ('file' in storeOptions) mkdirSync(config.dataDir, { recursive: true });
+  const store = await openStore(storeOptions);
+  console.log(`数据库：${'file' in storeOptions ? storeOptions.file : redactUrl(storeOptions.url)}`);
 
   if (config.isDemo) {
-    const seeded = await seedDemo(store, { households: config.households });
+    const seeded = await seedDemo(store, { households: config.households, secondTown: config.secondTown });
     if (seeded.records > 0)
       console.log(
         `演示数据：${seeded.households} 户、${seeded.people} 人、近一周问题 ${seeded.problems} 件` +
@@ -56,7 +76,9 @@ async function main() {
           `生成 ${Math.round(seeded.generateMs)} ms，写入 ${Math.round(seeded.insertMs)} ms`,
       );
     // Printed on every start: the demo accounts are public by design (DEMO=off for real use).
-    const accounts = DEMO_ACCOUNTS.filter((a) => store.getUserByUsername(a.username) !== undefined);
+    const accounts: DemoAccount[] = [];
+    for (const account of [...DEMO_ACCOUNTS, ...SECOND_TOWN_ACCOUNTS])
+      if (await store.accounts.byUsername(account.username)) accounts.push(account);
     if (accounts.length > 0) console.log(formatAccounts(accounts, seeded.password));
   } else {
     const password = await ensureAdmin(store);
@@ -69,9 +91,8 @@ async function main() {
   });
   const shutdown = () => {
     server.close(() => {
-      // Closing checkpoints the WAL into the main file.
-      store.close();
-      process.exit(0);
+      // Closing checkpoints SQLite's WAL into the main file, and ends PostgreSQL's connections.
+      void store.close().finally(() => process.exit(0));
     });
     // Open keep-alive connections would hold close() up; do not wait for them forever.
     setTimeout(() => process.exit(0), 3000).unref();

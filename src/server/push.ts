@@ -1,10 +1,13 @@
 /**
- * Applying a push (ARCHITECTURE.md sync step 2). The whole request is one SQLite transaction and each
- * mutation a savepoint inside it that also advances the client's lastMutationId: a crash mid-push
- * loses nothing (the request is rolled back and retried whole, and a retry skips what already landed),
- * and one commit per request instead of per mutation is what lets a page of 200 land quickly.
+ * Applying a push (ARCHITECTURE.md sync step 2). The whole request is one transaction that first
+ * takes the town's lock (store/towns.ts): pushes of one town queue behind each other, so every read
+ * sees what the push before committed and versions are handed out in commit order; other towns do
+ * not wait. The mutations are planned in memory, in order, over the records loaded once for the
+ * request (an overlay that takes each applied mutation's writes), so a refused mutation leaves
+ * nothing behind and a page of 200 costs a handful of statements, not hundreds. What applied is
+ * written at the end with the client's lastMutationId: a crash loses the request whole, and a retry
+ * skips what landed.
  */
-import Database from 'better-sqlite3';
 import zhCN from 'zod/v4/locales/zh-CN.js';
 import {
   planMutation,
@@ -25,13 +28,22 @@ import type {
 } from '../shared/protocol.ts';
 import { gridIdOf, type RecordKind } from '../shared/records.ts';
 import { gridFilter, mayRead, mayWrite, recordFilter, type Scope } from './scope.ts';
-import { photoIdsOf, type Store, type StoredRecord, type StoredUser } from './store/store.ts';
+import { prevAssigneeOf, type RecordWrite } from './store/records.ts';
+import {
+  assigneeKeyOf,
+  photoIdsOf,
+  type ConflictRow,
+  type MutationLogEntry,
+  type Store,
+  type StoredRecord,
+  type StoredUser,
+} from './store/store.ts';
 import { visibleChange } from './visible.ts';
 
 const zhErrorMap = zhCN().localeError;
 const OUT_OF_SCOPE = '无权操作这条记录：不在您负责的网格或承办范围内';
 
-/** Thrown inside a mutation's savepoint to refuse it; caught by applyOne, never escapes. */
+/** Thrown while a mutation is checked to refuse it; caught by applyOne, never escapes. */
 class Refusal extends Error {
   readonly reason: RejectionReason;
   constructor(reason: RejectionReason, message: string) {
@@ -44,127 +56,106 @@ class Refusal extends Error {
 const DEPARTMENT_MUTATIONS: ReadonlySet<MutationName> = new Set<MutationName>(['problem.act']);
 
 function parseArgs<N extends MutationName>(name: N, raw: unknown): MutationArgs<N> {
-  const parsed = mutationArgsSchemas[name].safeParse(raw, {
-    error: zhErrorMap,
-  });
+  const parsed = mutationArgsSchemas[name].safeParse(raw, { error: zhErrorMap });
   if (parsed.success) return parsed.data as MutationArgs<N>;
   const issue = parsed.error.issues[0];
   const path = issue?.path.map(String).join('.') ?? '';
   throw new Refusal('invalid', `${issue?.message ?? '数据不符合要求'}${path ? `（${path}）` : ''}`);
 }
 
-/**
- * The records the mutation reads (its row of MUTATION_READS), loaded and scope-checked before it is
- * planned: a mutation naming another grid's record is refused before the planner can say anything
- * about it.
- */
-function scopedReads(
-  store: Store,
-  scope: Scope,
-  pulledVersion: number,
-  refs: readonly RecordRef[],
-): PlanReads & { loaded: Map<string, StoredRecord> } {
-  const loaded = new Map<string, StoredRecord>();
-  const data = new Map<string, unknown>();
-  for (const ref of refs) {
-    const key = refKey(ref.kind, ref.id);
-    const stored = store.getRecord(ref.kind, ref.id);
-    if (stored && !mayRead(scope, stored)) throw new Refusal('forbidden', OUT_OF_SCOPE);
-    if (stored) loaded.set(key, stored);
-    data.set(key, stored?.data);
-  }
-  // A version the client had already pulled was seen before it was overwritten: no conflict.
-  const lastWriter = (kind: RecordKind, id: string): string | undefined => {
-    const stored = loaded.get(refKey(kind, id));
-    if (!stored || stored.writtenBy === null || stored.version <= pulledVersion) return undefined;
-    return stored.writtenBy;
-  };
-  return { loaded, ...readsFromLoaded(data, lastWriter) };
-}
-
-/**
- * Rejections heal (ARCHITECTURE.md sync step 9): the server's current version of every record the
- * refused mutation reads, as this user may see it, or a tombstone where the user may hold nothing
- * (never stored, deleted, or out of scope). The device stores these and replays what it still has
- * queued on top, so the refused write leaves no trace on the phone.
- */
-function truthFor(
-  store: Store,
-  user: StoredUser,
-  scope: Scope,
-  name: MutationName,
-  raw: unknown,
-): RecordChange[] {
-  const parsed = mutationArgsSchemas[name].safeParse(raw);
+/** Args that parse, for loading ahead; anything else is refused when its turn comes. */
+function refsOf(mutation: Mutation): readonly RecordRef[] {
+  const parsed = mutationArgsSchemas[mutation.name].safeParse(mutation.args);
   if (!parsed.success) return [];
-  const changes: RecordChange[] = [];
-  for (const ref of readsOf(name, parsed.data as MutationArgs<typeof name>)) {
-    const stored = store.getRecord(ref.kind, ref.id);
-    if (stored && mayRead(scope, stored)) {
-      const change = { ...ref, version: stored.version, isDeleted: stored.isDeleted };
-      changes.push(stored.isDeleted ? change : visibleChange(user, { ...change, data: stored.data }));
-      // Out of scope or never stored look the same: the version is the counter, not the record's.
-    } else changes.push({ ...ref, version: Math.max(1, store.currentVersion()), isDeleted: true });
+  try {
+    return readsOf(mutation.name, parsed.data as MutationArgs<typeof mutation.name>);
+  } catch {
+    return [];
   }
-  return changes;
 }
 
-interface ApplyContext {
-  store: Store;
+interface PushContext {
+  tx: Store;
   user: StoredUser;
   scope: Scope;
   clientId: string;
   pulledVersion: number;
   now: number;
+  /** Every record this request has looked at, as it stands after the mutations applied so far. */
+  overlay: Map<string, StoredRecord | null>;
+  /** The last version handed out (the town's counter, locked). */
+  version: number;
+  writes: Map<string, RecordWrite>;
+  conflicts: Omit<ConflictRow, 'id'>[];
+  log: MutationLogEntry[];
+}
+
+/** Loads into the overlay whatever of `refs` it does not hold yet (one query per kind). */
+async function load(ctx: PushContext, refs: readonly RecordRef[]) {
+  const missing = refs.filter((ref) => !ctx.overlay.has(refKey(ref.kind, ref.id)));
+  if (missing.length === 0) return;
+  const found = await ctx.tx.records.getMany(ctx.scope.townId, missing);
+  for (const ref of missing) {
+    const key = refKey(ref.kind, ref.id);
+    ctx.overlay.set(key, found.get(key) ?? null);
+  }
+}
+
+const held = (ctx: PushContext, kind: RecordKind, id: string) =>
+  ctx.overlay.get(refKey(kind, id)) ?? undefined;
+
+/**
+ * The records the mutation reads (its row of MUTATION_READS), scope-checked before it is planned: a
+ * mutation naming another grid's record is refused before the planner can say anything about it.
+ */
+function scopedReads(ctx: PushContext, refs: readonly RecordRef[]): PlanReads {
+  const data = new Map<string, unknown>();
+  for (const ref of refs) {
+    const stored = held(ctx, ref.kind, ref.id);
+    if (stored && !mayRead(ctx.scope, stored)) throw new Refusal('forbidden', OUT_OF_SCOPE);
+    data.set(refKey(ref.kind, ref.id), stored?.data);
+  }
+  // A version the client had already pulled was seen before it was overwritten: no conflict.
+  const lastWriter = (kind: RecordKind, id: string): string | undefined => {
+    const stored = held(ctx, kind, id);
+    if (!stored || stored.writtenBy === null || stored.version <= ctx.pulledVersion) return undefined;
+    return stored.writtenBy;
+  };
+  return readsFromLoaded(data, lastWriter);
 }
 
 /**
- * Steps 2.2-2.5: everything short of writing. Any failure here is this mutation's rejection, whatever
- * threw it (a crafted value that trips a rule, a bug in a rule): a push never answers 500 for one bad
- * mutation, and the device's queue never blocks on it. Only the database failing escapes (the whole
- * request is then rolled back and retried).
+ * Plans with the real user as actor: the shared rules decide, not the device. Any failure in here is
+ * this mutation's rejection, whatever threw it (a crafted value that trips a rule, a bug in a rule):
+ * a push never answers 500 for one bad mutation, and the device's queue never blocks on it.
  */
-function planChecked(ctx: ApplyContext, mutation: Mutation) {
+function planChecked(
+  ctx: PushContext,
+  mutation: Mutation,
+  args: MutationArgs<MutationName>,
+  refs: readonly RecordRef[],
+) {
   try {
-    return planOrRefuse(ctx, mutation);
+    const reads = scopedReads(ctx, refs);
+    const { user } = ctx;
+    const actor = {
+      role: user.role,
+      userId: user.id,
+      name: user.name,
+      ...(user.departmentId ? { departmentId: user.departmentId } : {}),
+    };
+    // A device clock running fast must not stamp records in the future.
+    const at = Math.min(mutation.createdAt, ctx.now);
+    const plan: Plan = planMutation(mutation.name, args, reads, actor, at, { writer: ctx.clientId });
+    if (!plan.ok)
+      throw new Refusal(plan.reason, plan.path ? `${plan.message}（${plan.path}）` : plan.message);
+    return plan;
   } catch (error) {
-    if (error instanceof Refusal || error instanceof Database.SqliteError) throw error;
+    if (error instanceof Refusal) throw error;
     // Logged to be fixed; the message names nothing of the input.
     console.error(`push: ${mutation.name} could not be planned`, error);
     throw new Refusal('invalid', '服务器无法处理此操作，已记录待查');
   }
-}
-
-function planOrRefuse(ctx: ApplyContext, mutation: Mutation) {
-  const { store, user, scope, clientId, now } = ctx;
-  const name = mutation.name;
-  // 2.2 Re-validate the args with the shared schema: the device's check is a courtesy, this one counts.
-  const args = parseArgs(name, mutation.args);
-  // 2.3 The role may send this kind of mutation at all.
-  if (scope.role === 'department' && !DEPARTMENT_MUTATIONS.has(name))
-    throw new Refusal('forbidden', '职能部门只能办理派给本部门的问题');
-  const reads = scopedReads(store, scope, ctx.pulledVersion, readsOf(name, args));
-  // 2.4 Plan with the real user as actor: the shared rules decide, not the device.
-  const actor = {
-    role: user.role,
-    userId: user.id,
-    name: user.name,
-    ...(user.departmentId ? { departmentId: user.departmentId } : {}),
-  };
-  // A device clock running fast must not stamp records in the future.
-  const at = Math.min(mutation.createdAt, now);
-  const plan: Plan = planMutation(name, args, reads, actor, at, { writer: clientId });
-  if (!plan.ok) throw new Refusal(plan.reason, plan.path ? `${plan.message}（${plan.path}）` : plan.message);
-  // 2.5 Every record written stays in (or lands in) the user's scope, and names only photos the user
-  // may already see: a photo's hash is not a key to another grid's photo.
-  for (const write of plan.writes) {
-    const before =
-      reads.loaded.get(`${write.kind}/${write.record.id}`) ?? store.getRecord(write.kind, write.record.id);
-    if (!mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) }))
-      throw new Refusal('forbidden', OUT_OF_SCOPE);
-    checkPhotos(ctx, photoIdsOf(write.record), new Set(photoIdsOf(before?.data)));
-  }
-  return { plan, reads };
 }
 
 /**
@@ -172,23 +163,25 @@ function planOrRefuse(ctx: ApplyContext, mutation: Mutation) {
  * them (or for a grid they cover), or on a record they may read. Its readers then come from the records
  * the server accepted, never from knowing a hash.
  */
-function checkPhotos(ctx: ApplyContext, photoIds: readonly string[], alreadyNamed: ReadonlySet<string>) {
-  const { store, user, scope } = ctx;
+async function checkPhotos(ctx: PushContext, photoIds: readonly string[], alreadyNamed: ReadonlySet<string>) {
+  const { tx, user, scope } = ctx;
   for (const sha256 of photoIds) {
     if (alreadyNamed.has(sha256)) continue;
-    if (store.getBlob(sha256) === undefined)
+    if ((await tx.blobs.get(sha256)) === undefined)
       throw new Refusal('invalid', '照片还没有上传到服务器：请重新同步');
-    if (!store.mayReadBlob(sha256, user.id, gridFilter(scope), recordFilter(scope, 'r.')))
+    if (
+      !(await tx.blobs.mayRead(scope.townId, sha256, user.id, gridFilter(scope), recordFilter(scope, 'r.')))
+    )
       throw new Refusal('forbidden', '无权使用这张照片：它不属于您负责的网格');
   }
 }
 
-/** Steps 2.2-2.6 for one mutation, inside its transaction. Returns the result to report. */
-function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
-  const { store, user, clientId, now } = ctx;
+/** Steps 2.2-2.6 for one mutation: checked, planned, and (when it applies) written into the overlay. */
+async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationResult> {
+  const { user, clientId, now, scope } = ctx;
   const name = mutation.name;
-  const log = (status: 'applied' | 'rejected', reason?: RejectionReason, message?: string) => {
-    store.logMutation({
+  const logged = (status: 'applied' | 'rejected', reason?: RejectionReason, message?: string) =>
+    ctx.log.push({
       clientId,
       mutationId: mutation.mutationId,
       userId: user.id,
@@ -198,31 +191,75 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
       message,
       at: now,
     });
-    store.setLastMutationId(clientId, mutation.mutationId);
-  };
   try {
-    const { plan, reads } = planChecked(ctx, mutation);
-    // 2.6 Write, log the overwritten values, acknowledge.
-    const gridOf = new Map(plan.writes.map((w) => [`${w.kind}/${w.record.id}`, gridIdOf(w.kind, w.record)]));
+    // 2.2 Re-validate the args with the shared schema: the device's check is a courtesy, this one counts.
+    const args = parseArgs(name, mutation.args);
+    // 2.3 The role may send this kind of mutation at all.
+    if (scope.role === 'department' && !DEPARTMENT_MUTATIONS.has(name))
+      throw new Refusal('forbidden', '职能部门只能办理派给本部门的问题');
+    const refs = refsOf(mutation);
+    await load(ctx, refs);
+    // 2.4
+    const plan = planChecked(ctx, mutation, args, refs);
+    if (!plan.ok) throw new Error('unreachable');
+    // 2.5 Every record written stays in (or lands in) the user's scope, and names only photos the user
+    // may already see: a photo's hash is not a key to another grid's photo.
+    await load(
+      ctx,
+      plan.writes.map((w) => ({ kind: w.kind, id: w.record.id })),
+    );
+    for (const write of plan.writes) {
+      const before = held(ctx, write.kind, write.record.id);
+      if (!mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) }))
+        throw new Refusal('forbidden', OUT_OF_SCOPE);
+      await checkPhotos(ctx, photoIdsOf(write.record), new Set(photoIdsOf(before?.data)));
+    }
+    // 2.6 Into the overlay: conflicts, records at the next versions, the log.
+    const gridOf = new Map(plan.writes.map((w) => [refKey(w.kind, w.record.id), gridIdOf(w.kind, w.record)]));
     for (const conflict of plan.conflicts) {
-      store.insertConflict({
+      ctx.conflicts.push({
         kind: conflict.kind,
         recordId: conflict.id,
         field: conflict.field,
         overwritten: conflict.overwritten,
         value: conflict.value,
         userId: user.id,
-        overwrittenClientId: reads.loaded.get(`${conflict.kind}/${conflict.id}`)?.writtenBy ?? null,
+        overwrittenClientId: held(ctx, conflict.kind, conflict.id)?.writtenBy ?? null,
         at: now,
-        gridId: gridOf.get(`${conflict.kind}/${conflict.id}`) ?? null,
+        gridId: gridOf.get(refKey(conflict.kind, conflict.id)) ?? null,
       });
     }
-    for (const write of plan.writes) store.writeRecord(write.kind, write.record, clientId, now);
-    log('applied');
+    for (const { kind, record } of plan.writes) {
+      const key = refKey(kind, record.id);
+      const before = held(ctx, kind, record.id);
+      const row: RecordWrite = {
+        kind,
+        record,
+        version: ++ctx.version,
+        writtenBy: clientId,
+        writtenAt: now,
+        prevAssigneeKey: prevAssigneeOf(kind, record, before),
+      };
+      // A record written twice in one request is written once, at its last version.
+      ctx.writes.set(key, row);
+      ctx.overlay.set(key, {
+        kind,
+        id: record.id,
+        gridId: gridIdOf(kind, record),
+        assigneeKey: assigneeKeyOf(kind, record),
+        prevAssigneeKey: row.prevAssigneeKey,
+        data: record,
+        version: row.version,
+        isDeleted: record.isDeleted,
+        writtenBy: clientId,
+        writtenAt: now,
+      });
+    }
+    logged('applied');
     return { mutationId: mutation.mutationId, status: 'applied' };
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    log('rejected', error.reason, error.message);
+    logged('rejected', error.reason, error.message);
     return {
       mutationId: mutation.mutationId,
       status: 'rejected',
@@ -233,11 +270,32 @@ function applyOne(ctx: ApplyContext, mutation: Mutation): MutationResult {
 }
 
 /**
+ * Rejections heal (ARCHITECTURE.md sync step 9): the server's current version of every record the
+ * refused mutation reads, as this user may see it, or a tombstone where the user may hold nothing
+ * (never stored, deleted, or out of scope). The device stores these and replays what it still has
+ * queued on top, so the refused write leaves no trace on the phone.
+ */
+async function truthFor(ctx: PushContext, mutation: Mutation): Promise<RecordChange[]> {
+  const refs = refsOf(mutation);
+  await load(ctx, refs);
+  const changes: RecordChange[] = [];
+  for (const ref of refs) {
+    const stored = held(ctx, ref.kind, ref.id);
+    if (stored && mayRead(ctx.scope, stored)) {
+      const change = { ...ref, version: stored.version, isDeleted: stored.isDeleted };
+      changes.push(stored.isDeleted ? change : visibleChange(ctx.user, { ...change, data: stored.data }));
+      // Out of scope or never stored look the same: the version is the counter, not the record's.
+    } else changes.push({ ...ref, version: Math.max(1, ctx.version), isDeleted: true });
+  }
+  return changes;
+}
+
+/**
  * 2.1 for a retry: already answered, so not applied again, but told how it ended. A device whose first
  * answer was lost still learns that a write was refused, and gets the truth to undo it with.
  */
-function retried(store: Store, clientId: string, mutationId: number): MutationResult {
-  const outcome = store.mutationOutcome(clientId, mutationId);
+async function retried(tx: Store, clientId: string, mutationId: number): Promise<MutationResult> {
+  const outcome = await tx.clients.outcome(clientId, mutationId);
   if (outcome?.status !== 'rejected') return { mutationId, status: 'duplicate' };
   return {
     mutationId,
@@ -257,9 +315,10 @@ export interface PushInput {
  *   2.1 skip ids <= the client's lastMutationId (already applied or rejected: a retry);
  *   2.2 re-validate args with zod; 2.3 check the role and the scope of every record read;
  *   2.4 plan with the shared rules and the real actor; 2.5 check the scope of every record written;
- *   2.6 write records, conflicts and the log, and advance lastMutationId, all in one savepoint.
- * A refusal at 2.2-2.5 is logged as rejected and still advances lastMutationId in its savepoint.
- * The caller has bound the client id to this user.
+ *   2.6 take the records, conflicts and the log entry.
+ * A refusal at 2.2-2.5 is logged as rejected and still advances lastMutationId. The caller has bound
+ * the client id to this user. Database errors (disk full, connection lost) escape: the request rolls
+ * back whole, answers 500, and the device retries it.
  */
 export function pushMutations(
   store: Store,
@@ -267,38 +326,51 @@ export function pushMutations(
   scope: Scope,
   input: PushInput,
   now: number,
-): PushResponse {
-  // SQLite errors (disk full, busy) escape: the whole request rolls back, the push fails with 500 and
-  // the client retries it.
-  return store.transaction(() => {
-    const client = store.getClient(input.clientId);
+): Promise<PushResponse> {
+  return store.transaction(async (tx) => {
+    // The town's lock first: everything read after it is what the previous push of the town committed.
+    const version = await tx.towns.lock(scope.townId);
+    const client = await tx.clients.get(input.clientId);
     if (!client || client.userId !== user.id) throw new Error('client not bound to this user');
-    const ctx: ApplyContext = {
-      store,
+    const ctx: PushContext = {
+      tx,
       user,
       scope,
       clientId: input.clientId,
       pulledVersion: client.pulledVersion,
       now,
+      overlay: new Map(),
+      version,
+      writes: new Map(),
+      conflicts: [],
+      log: [],
     };
-    let lastMutationId = client.lastMutationId;
+    const fresh = input.mutations.filter((m) => m.mutationId > client.lastMutationId);
+    await load(ctx, fresh.flatMap(refsOf));
     const results: MutationResult[] = [];
     for (const mutation of input.mutations) {
-      // 2.1
-      if (mutation.mutationId <= lastMutationId) {
-        results.push(retried(store, input.clientId, mutation.mutationId));
-        continue;
+      if (mutation.mutationId <= client.lastMutationId)
+        results.push(await retried(tx, input.clientId, mutation.mutationId));
+      else {
+        try {
+          results.push(await applyOne(ctx, mutation));
+        } catch (error) {
+          // The request rolls back and the device retries it: name the write that keeps failing.
+          console.error(
+            `push: mutation ${mutation.mutationId} (${mutation.name}) of ${input.clientId} failed`,
+          );
+          throw error;
+        }
       }
-      // A savepoint: a mutation that fails half-way leaves nothing behind it.
-      try {
-        results.push(store.transaction(() => applyOne(ctx, mutation)));
-      } catch (error) {
-        // The request rolls back and the device retries it: name the write that keeps failing.
-        console.error(`push: mutation ${mutation.mutationId} (${mutation.name}) of ${input.clientId} failed`);
-        throw error;
-      }
-      lastMutationId = mutation.mutationId;
     }
+    const lastMutationId = Math.max(client.lastMutationId, fresh.at(-1)?.mutationId ?? 0);
+    await tx.records.put(scope.townId, [...ctx.writes.values()]);
+    await tx.journal.insertConflicts(scope.townId, ctx.conflicts);
+    await tx.clients.logMutations(ctx.log);
+    if (lastMutationId !== client.lastMutationId)
+      await tx.clients.setLastMutationId(input.clientId, lastMutationId);
+    await tx.towns.advance(scope.townId, ctx.version);
+
     const refused = input.mutations.filter((m) =>
       results.some((r) => r.mutationId === m.mutationId && r.status === 'rejected'),
     );
@@ -306,8 +378,7 @@ export function pushMutations(
     // Read after the whole request: what a later mutation of the same push wrote is the truth now.
     const truth = new Map<string, RecordChange>();
     for (const m of refused)
-      for (const change of truthFor(store, user, scope, m.name, m.args))
-        truth.set(refKey(change.kind, change.id), change);
+      for (const change of await truthFor(ctx, m)) truth.set(refKey(change.kind, change.id), change);
     return { lastMutationId, results, records: [...truth.values()] };
   });
 }

@@ -8,6 +8,8 @@ import type { RecordKind } from '../shared/records.ts';
 import type { SqlFilter, StoredUser, UserRole } from './store/store.ts';
 
 export interface Scope {
+  /** Every query is of this town: no scope crosses towns. */
+  townId: string;
   userId: string;
   role: UserRole;
   /** Grids the user covers (with every grid below them); null means every grid (center, admin). */
@@ -27,7 +29,7 @@ export function scopeFor(
   user: StoredUser,
   gridTree: readonly { id: string; parentId: string | null }[],
 ): Scope {
-  const base = { userId: user.id, role: user.role };
+  const base = { townId: user.townId, userId: user.id, role: user.role };
   if (TOWN_WIDE_ROLES.has(user.role))
     return { ...base, gridIds: null, ancestorGridIds: new Set(), assigneeKeys: [] };
   if (user.role === 'department')

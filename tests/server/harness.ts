@@ -14,9 +14,10 @@ import type { MutationArgs, MutationName } from '../../src/shared/mutations.ts';
 import type { RecordKind, RecordOf } from '../../src/shared/records.ts';
 import type { Household, Person, Problem } from '../../src/shared/schemas/index.ts';
 import { hashPassword, type KdfParams } from '../../src/server/auth.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../src/server/demo.ts';
+import { DEMO_PASSWORD, DEMO_TOWNS, seedDemo } from '../../src/server/demo.ts';
 import { createServerApp } from '../../src/server/http/app.ts';
-import { openStore, type Store, type UserRole } from '../../src/server/store/store.ts';
+import type { Store, UserRole } from '../../src/server/store/store.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 /** Fast enough for hundreds of logins in a test run; production uses DEFAULT_KDF. */
 export const TEST_KDF: KdfParams = { N: 2 ** 10, r: 8, p: 1 };
@@ -25,12 +26,14 @@ export const PASSWORD = DEMO_PASSWORD;
 
 export interface Harness {
   store: Store;
+  /** The demo town's id (红星镇): every record and account of the harness is in it. */
+  townId: string;
   app: ReturnType<typeof createServerApp>;
   clock: { now: number };
   /** Grid id by code (XF-01, HK-01, ZS-01...). */
   grid(code: string): string;
   /** Live records of a kind in a grid (from the store, unredacted). */
-  recordsIn<K extends RecordKind>(kind: K, gridId: string): RecordOf<K>[];
+  recordsIn<K extends RecordKind>(kind: K, gridId: string): Promise<RecordOf<K>[]>;
   login(username: string, password?: string): Promise<string>;
   call(method: string, path: string, init?: CallInit): Promise<Response>;
   push(token: string, clientId: string, mutations: TestMutation[]): Promise<PushResponse>;
@@ -59,22 +62,28 @@ export interface TestMutation {
   createdAt?: number;
 }
 
-/** `problems`: also seed the demo's week of problems (off by default: most tests start with none). */
+/**
+ * `problems`: also seed the demo's week of problems (off by default: most tests start with none).
+ * `secondTown`: also seed 青石镇 (qs_wgy01, qs_admin). The backend is SQLite in memory, or the
+ * PostgreSQL test cluster when TEST_DATABASE=postgres (tests/support/test-store.ts).
+ */
 export async function createHarness(
-  options: { households?: number; problems?: boolean } = {},
+  options: { households?: number; problems?: boolean; secondTown?: boolean; store?: Store } = {},
 ): Promise<Harness> {
-  const store = openStore({ file: ':memory:' });
+  const store = options.store ?? (await openTestStore());
   const clock = { now: T0 };
   await seedDemo(store, {
     households: options.households ?? 300,
     kdf: TEST_KDF,
     now: T0,
     problems: options.problems ?? false,
+    secondTown: options.secondTown ?? false,
   });
+  const town = await store.towns.byCode(DEMO_TOWNS.main.code);
+  if (!town) throw new Error('the demo town was not seeded');
+  const townId = town.id;
   const app = createServerApp({ store, now: () => clock.now, kdf: TEST_KDF });
-  const codes = new Map(
-    store.gridTree().map((g) => [store.getRecord('grids', g.id)!.data.code, g.id] as const),
-  );
+  const codes = new Map((await store.records.live(townId, 'grids')).map((g) => [g.code, g.id] as const));
   const grid = (code: string) => {
     const id = codes.get(code);
     if (!id) throw new Error(`no grid ${code}`);
@@ -92,15 +101,15 @@ export async function createHarness(
   };
   const harness: Harness = {
     store,
+    townId,
     app,
     clock,
     grid,
-    recordsIn(kind, gridId) {
-      const rows = store.db
-        .prepare(
-          'SELECT data FROM records WHERE kind = ? AND grid_id = ? AND is_deleted = 0 ORDER BY version',
-        )
-        .all(kind, gridId) as { data: string }[];
+    async recordsIn(kind, gridId) {
+      const rows = await store.sql.all<{ data: string }>(
+        'SELECT data FROM records WHERE town_id = ? AND kind = ? AND grid_id = ? AND is_deleted = 0 ORDER BY version',
+        [townId, kind, gridId],
+      );
       return rows.map((r) => JSON.parse(r.data) as RecordOf<typeof kind>);
     },
     async login(username, password = PASSWORD) {
@@ -142,8 +151,9 @@ export async function createHarness(
     },
     async addUser(user) {
       const id = newId();
-      store.createUser({
+      await store.accounts.create({
         id,
+        townId,
         username: user.username,
         name: user.name ?? user.username,
         role: user.role,

@@ -17,6 +17,7 @@ import { ROLES } from '../../shared/schemas/problem.ts';
 import { CONFLICT_LOG_ROLES, gridFilter } from '../scope.ts';
 import { hashPassword } from '../auth.ts';
 import type { ConflictRow, Store, StoredUser, UserRole } from '../store/store.ts';
+import { isUniqueViolation } from '../store/sql.ts';
 import { ApiFailure, parseOr400, readJson, type AppEnv, type ServerDeps } from './context.ts';
 import { requireAuth } from './auth-routes.ts';
 
@@ -74,7 +75,12 @@ const isGridRole = (role: UserRole): role is GridRole => (GRID_ROLES as readonly
  * account and changing its grids both go through here. Grid roles need at least one grid, other roles
  * none; every grid must exist and be of a kind the role may be given. Returns them without repeats.
  */
-function assignableGrids(store: Store, role: UserRole, gridIds: readonly string[]): string[] {
+async function assignableGrids(
+  store: Store,
+  townId: string,
+  role: UserRole,
+  gridIds: readonly string[],
+): Promise<string[]> {
   if (!isGridRole(role)) {
     if (gridIds.length > 0)
       throw new ApiFailure(400, 'invalid-request', '只有网格员、兼职网格员和网格长按网格分配');
@@ -84,7 +90,7 @@ function assignableGrids(store: Store, role: UserRole, gridIds: readonly string[
     throw new ApiFailure(400, 'invalid-request', '网格员、兼职网格员和网格长至少负责一个网格');
   const allowedKinds: readonly string[] = GRID_KINDS_BY_ROLE[role];
   for (const gridId of gridIds) {
-    const grid = store.getRecord('grids', gridId);
+    const grid = await store.records.get(townId, 'grids', gridId);
     if (!grid || grid.isDeleted) throw new ApiFailure(400, 'invalid-request', `没有这个网格：${gridId}`);
     // Scope reaches down the tree: the kind given decides how much of the town the account covers.
     if (!allowedKinds.includes(grid.data.kind))
@@ -97,9 +103,16 @@ function assignableGrids(store: Store, role: UserRole, gridIds: readonly string[
   return [...new Set(gridIds)];
 }
 
-/** What the administrator sees of an account: everything but its password hash. */
-function accountOf({ passwordHash: _hash, ...account }: StoredUser): Account {
+/** What the administrator sees of an account: everything but its password hash and town key. */
+function accountOf({ passwordHash: _hash, townId: _town, ...account }: StoredUser): Account {
   return account;
+}
+
+/** An account of the administrator's own town; another town's reads as no account at all. */
+async function accountInTown(store: Store, id: string, townId: string): Promise<StoredUser> {
+  const target = await store.accounts.get(id);
+  if (!target || target.townId !== townId) throw new ApiFailure(404, 'not-found', '没有这个账号');
+  return target;
 }
 
 export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
@@ -110,16 +123,24 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     '/api/conflicts',
     requireAuth(deps),
     requireRole(CONFLICT_LOG_ROLES, '只有网格长、指挥中心和管理员可以查看冲突记录'),
-    (c) => {
+    async (c) => {
       const query = parseOr400(conflictQuerySchema, c.req.query());
       const user = c.get('user');
-      const names = new Map(store.listUsers().map((u) => [u.id, u.name]));
-      const rows = store.listConflicts(gridFilter(c.get('scope')), query.limit, query.before);
+      const names = new Map((await store.accounts.list(user.townId)).map((u) => [u.id, u.name]));
+      const rows = await store.journal.conflicts(
+        user.townId,
+        gridFilter(c.get('scope')),
+        query.limit,
+        query.before,
+      );
       const seesSensitive = canSeeSensitive(user.role);
       const visible = seesSensitive ? rows : rows.flatMap((r) => redactConflict(r) ?? []);
       const sensitive = seesSensitive ? rows.filter((r) => redactConflict(r) !== r).length : 0;
       if (sensitive > 0)
-        store.audit(deps.now(), user.id, 'read-sensitive', { kind: 'conflicts', count: sensitive });
+        await store.journal.audit(user.townId, deps.now(), user.id, 'read-sensitive', {
+          kind: 'conflicts',
+          count: sensitive,
+        });
       return c.json({
         conflicts: visible.map((r) => ({ ...r, userName: names.get(r.userId) ?? null })),
         nextBefore: rows.length === query.limit ? rows.at(-1)?.id : undefined,
@@ -129,12 +150,21 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
 
   app.post('/api/audit', requireAuth(deps), async (c) => {
     const report = parseOr400(auditReportSchema, await readJson(c));
-    store.audit(deps.now(), c.get('user').id, report.action, report.detail);
+    await store.journal.audit(
+      c.get('user').townId,
+      deps.now(),
+      c.get('user').id,
+      report.action,
+      report.detail,
+    );
     return c.json({ ok: true }, 201);
   });
 
-  app.get('/api/admin/users', requireAuth(deps), requireRole(ADMIN_ONLY, '只有管理员可以管理账号'), (c) =>
-    c.json({ users: store.listUsers().map(accountOf) }),
+  app.get(
+    '/api/admin/users',
+    requireAuth(deps),
+    requireRole(ADMIN_ONLY, '只有管理员可以管理账号'),
+    async (c) => c.json({ users: (await store.accounts.list(c.get('user').townId)).map(accountOf) }),
   );
 
   // Opening an account: the role decides what it covers (grids, or a department), checked here.
@@ -144,17 +174,18 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     requireRole(ADMIN_ONLY, '只有管理员可以开设账号'),
     async (c) => {
       const input = parseOr400(newAccountSchema, await readJson(c));
-      if (store.getUserByUsername(input.username))
+      const admin = c.get('user');
+      if (await store.accounts.byUsername(input.username))
         throw new ApiFailure(409, 'conflict', `用户名 ${input.username} 已被使用`);
-      const gridIds = assignableGrids(store, input.role, input.gridIds);
+      const gridIds = await assignableGrids(store, admin.townId, input.role, input.gridIds);
       if (input.departmentId && !DEPARTMENTS.some((d) => d.id === input.departmentId))
         throw new ApiFailure(400, 'invalid-request', `没有这个部门：${input.departmentId}`);
-      const admin = c.get('user');
       const passwordHash = await hashPassword(input.password, deps.kdf);
       let user: StoredUser;
       try {
-        user = store.createUser({
+        user = await store.accounts.create({
           id: newId(),
+          townId: admin.townId,
           username: input.username,
           name: input.name,
           role: input.role,
@@ -165,11 +196,11 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
         });
       } catch (error) {
         // Two administrators opening the same username at once: the second hears why, not a 500.
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        if (isUniqueViolation(error))
           throw new ApiFailure(409, 'conflict', `用户名 ${input.username} 已被使用`);
         throw error;
       }
-      store.audit(deps.now(), admin.id, 'create-user', {
+      await store.journal.audit(admin.townId, deps.now(), admin.id, 'create-user', {
         userId: user.id,
         username: user.username,
         role: user.role,
@@ -189,8 +220,8 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     async (c) => {
       const input = parseOr400(accountGridsSchema, await readJson(c));
       const id = c.req.param('id');
-      const target = store.getUser(id);
-      if (!target) throw new ApiFailure(404, 'not-found', '没有这个账号');
+      const townId = c.get('user').townId;
+      const target = await accountInTown(store, id, townId);
       if (target.revokedAt !== null)
         throw new ApiFailure(409, 'conflict', `${target.name}的账号已停用，不能修改网格`);
       if (!isGridRole(target.role))
@@ -199,17 +230,24 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
           'invalid-request',
           `${target.name}的账号是${ROLES[target.role].zh}，不按网格分配：只有网格员、兼职网格员和网格长的账号可以修改网格`,
         );
-      const gridIds = assignableGrids(store, target.role, input.gridIds);
+      const gridIds = await assignableGrids(store, townId, target.role, input.gridIds);
       const isSame =
         gridIds.length === target.gridIds.length && gridIds.every((g) => target.gridIds.includes(g));
       if (isSame) return c.json({ user: accountOf(target) });
       // Codes (XF-01) beside the ids, so whoever reads the audit log sees which grids changed hands.
+      const grids = await store.records.getMany(
+        townId,
+        [...target.gridIds, ...gridIds].map((gridId) => ({ kind: 'grids' as const, id: gridId })),
+      );
       const codesOf = (ids: readonly string[]) =>
-        ids.map((gridId) => store.getRecord('grids', gridId)?.data.code ?? gridId);
-      const user = store.transaction(() => {
-        const updated = store.setUserGrids(id, gridIds);
+        ids.map((gridId) => {
+          const grid = grids.get(`grids/${gridId}`)?.data;
+          return grid && 'code' in grid ? grid.code : gridId;
+        });
+      const user = await store.transaction(async (tx) => {
+        const updated = await tx.accounts.setGrids(id, gridIds);
         if (!updated) throw new ApiFailure(404, 'not-found', '没有这个账号');
-        store.audit(deps.now(), c.get('user').id, 'set-user-grids', {
+        await tx.journal.audit(townId, deps.now(), c.get('user').id, 'set-user-grids', {
           userId: id,
           username: target.username,
           role: target.role,
@@ -231,12 +269,16 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     async (c) => {
       const { password } = parseOr400(passwordResetSchema, await readJson(c));
       const id = c.req.param('id');
-      const target = store.getUser(id);
-      if (!target) throw new ApiFailure(404, 'not-found', '没有这个账号');
-      store.setPassword(id, await hashPassword(password, deps.kdf), deps.now());
+      const admin = c.get('user');
+      const target = await accountInTown(store, id, admin.townId);
+      const hash = await hashPassword(password, deps.kdf);
+      await store.transaction((tx) => tx.accounts.setPassword(id, hash, deps.now()));
       // Reset most likely because they were locked out: the new password may be tried at once.
-      deps.throttle.forgetPrefix(`user:${target.username}|`);
-      store.audit(deps.now(), c.get('user').id, 'reset-password', { userId: id, username: target.username });
+      await deps.throttle.forgetPrefix(`user:${target.username}|`);
+      await store.journal.audit(admin.townId, deps.now(), admin.id, 'reset-password', {
+        userId: id,
+        username: target.username,
+      });
       return c.json({ ok: true });
     },
   );
@@ -245,14 +287,16 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     '/api/admin/users/:id/revoke',
     requireAuth(deps),
     requireRole(ADMIN_ONLY, '只有管理员可以停用账号'),
-    (c) => {
+    async (c) => {
       const id = c.req.param('id');
       const admin = c.get('user');
       if (id === admin.id) throw new ApiFailure(400, 'invalid-request', '不能停用自己的账号');
-      const target = store.getUser(id);
-      if (!target) throw new ApiFailure(404, 'not-found', '没有这个账号');
-      store.revokeUser(id, deps.now());
-      store.audit(deps.now(), admin.id, 'revoke-user', { userId: id, username: target.username });
+      const target = await accountInTown(store, id, admin.townId);
+      await store.transaction((tx) => tx.accounts.revoke(id, deps.now()));
+      await store.journal.audit(admin.townId, deps.now(), admin.id, 'revoke-user', {
+        userId: id,
+        username: target.username,
+      });
       return c.json({ ok: true });
     },
   );
@@ -261,9 +305,11 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     '/api/admin/audit',
     requireAuth(deps),
     requireRole(ADMIN_ONLY, '只有管理员可以查看审计日志'),
-    (c) => {
+    async (c) => {
       const query = parseOr400(auditQuerySchema, c.req.query());
-      return c.json({ entries: store.listAudit(query.limit, query.action) });
+      return c.json({
+        entries: await store.journal.auditLog(c.get('user').townId, query.limit, query.action),
+      });
     },
   );
 }

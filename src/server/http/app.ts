@@ -132,7 +132,7 @@ export function createServerApp(options: ServerAppOptions): Hono<AppEnv> {
   const deps: ServerDeps = {
     store: options.store,
     now,
-    throttle: new LoginThrottle({ now, ...options.throttle }),
+    throttle: new LoginThrottle(options.store.accounts, { now, ...options.throttle }),
     kdf: options.kdf ?? DEFAULT_KDF,
     trustProxy: options.trustProxy ?? false,
   };

@@ -16,8 +16,11 @@ import { ApiFailure, clientAddress, parseOr400, readJson, type AppEnv, type Serv
 const MAX_FAILURES_PER_ADDRESS = 50;
 
 /** The user as the device sees it: gridIds are every grid they cover (all of them for center and admin). */
-export function publicUser(user: StoredUser, scope: Scope, store: Store): User {
-  const gridIds = scope.gridIds === null ? store.gridTree().map((g) => g.id) : [...scope.gridIds];
+export async function publicUser(user: StoredUser, scope: Scope, store: Store): Promise<User> {
+  const gridIds =
+    scope.gridIds === null
+      ? (await store.records.gridTree(user.townId)).map((g) => g.id)
+      : [...scope.gridIds];
   return {
     id: user.id,
     username: user.username,
@@ -34,15 +37,15 @@ export function requireAuth(deps: ServerDeps): MiddlewareHandler<AppEnv> {
     const token = bearerToken(c.req.header('authorization'));
     if (token === undefined) throw new ApiFailure(401, 'unauthorized', '请先登录');
     const tokenHash = hashToken(token);
-    const session = deps.store.getSession(tokenHash);
+    const session = await deps.store.accounts.session(tokenHash);
     if (!session || session.revokedAt !== null || session.expiresAt <= deps.now())
       throw new ApiFailure(401, 'unauthorized', '登录已失效，请重新登录');
-    const user = deps.store.getUser(session.userId);
+    const user = await deps.store.accounts.get(session.userId);
     if (!user || user.revokedAt !== null)
       throw new ApiFailure(401, 'unauthorized', '账号已停用，请联系管理员');
     c.set('user', user);
     c.set('tokenHash', tokenHash);
-    c.set('scope', scopeFor(user, deps.store.gridTree()));
+    c.set('scope', scopeFor(user, await deps.store.records.gridTree(user.townId)));
     await next();
   };
 }
@@ -58,44 +61,53 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     const userKey = `user:${body.username.toLowerCase()}|${address}`;
     const addressKey = `address:${address}`;
     const wait = Math.max(
-      throttle.retryAfter(userKey),
-      throttle.retryAfter(addressKey, MAX_FAILURES_PER_ADDRESS),
+      await throttle.retryAfter(userKey),
+      await throttle.retryAfter(addressKey, MAX_FAILURES_PER_ADDRESS),
     );
     if (wait > 0) {
-      store.audit(deps.now(), null, 'login-throttled', { username: body.username, address });
+      await store.journal.audit(null, deps.now(), null, 'login-throttled', {
+        username: body.username,
+        address,
+      });
       const minutes = Math.ceil(wait / 60_000);
       throw new ApiFailure(429, 'too-many-requests', `登录失败次数过多，请 ${minutes} 分钟后再试`, {
         'Retry-After': String(Math.ceil(wait / 1000)),
       });
     }
-    const user = store.getUserByUsername(body.username);
+    const user = await store.accounts.byUsername(body.username);
     dummyHash ??= hashPassword('not a password', deps.kdf);
     const isValid = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
     if (!user || !isValid) {
-      throttle.fail(userKey);
-      throttle.fail(addressKey);
-      store.audit(deps.now(), user?.id ?? null, 'login-failed', { username: body.username, address });
+      await throttle.fail(userKey);
+      await throttle.fail(addressKey);
+      await store.journal.audit(user?.townId ?? null, deps.now(), user?.id ?? null, 'login-failed', {
+        username: body.username,
+        address,
+      });
       throw new ApiFailure(401, 'unauthorized', '用户名或密码错误');
     }
     if (user.revokedAt !== null) {
-      store.audit(deps.now(), user.id, 'login-refused', { reason: 'revoked', address });
+      await store.journal.audit(user.townId, deps.now(), user.id, 'login-refused', {
+        reason: 'revoked',
+        address,
+      });
       throw new ApiFailure(401, 'unauthorized', '账号已停用，请联系管理员');
     }
-    throttle.succeed(userKey);
+    await throttle.succeed(userKey);
     const token = newToken();
     const now = deps.now();
-    store.insertSession(hashToken(token), user.id, now, now + SESSION_TTL_MS);
-    store.audit(now, user.id, 'login', { address });
+    await store.accounts.insertSession(hashToken(token), user.id, now, now + SESSION_TTL_MS);
+    await store.journal.audit(user.townId, now, user.id, 'login', { address });
     const response: LoginResponse = {
       token,
-      user: publicUser(user, scopeFor(user, store.gridTree()), store),
+      user: await publicUser(user, scopeFor(user, await store.records.gridTree(user.townId)), store),
     };
     return c.json(response);
   });
 
-  app.post('/api/logout', requireAuth(deps), (c) => {
-    store.revokeSession(c.get('tokenHash'), deps.now());
-    store.audit(deps.now(), c.get('user').id, 'logout');
+  app.post('/api/logout', requireAuth(deps), async (c) => {
+    await store.accounts.revokeSession(c.get('tokenHash'), deps.now());
+    await store.journal.audit(c.get('user').townId, deps.now(), c.get('user').id, 'logout');
     return c.json({ ok: true });
   });
 
@@ -105,7 +117,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     const body = parseOr400(passwordChangeSchema, await readJson(c));
     const user = c.get('user');
     const userKey = `user:${user.username}|${clientAddress(c, deps.trustProxy)}`;
-    const wait = throttle.retryAfter(userKey);
+    const wait = await throttle.retryAfter(userKey);
     if (wait > 0)
       throw new ApiFailure(
         429,
@@ -116,21 +128,22 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
         },
       );
     if (!(await verifyPassword(body.current, user.passwordHash))) {
-      throttle.fail(userKey);
+      await throttle.fail(userKey);
       throw new ApiFailure(403, 'forbidden', '当前密码不对');
     }
     if (body.current === body.next) throw new ApiFailure(400, 'invalid-request', '新密码不能与当前密码相同');
-    store.setPassword(user.id, await hashPassword(body.next, deps.kdf), deps.now(), c.get('tokenHash'));
-    store.audit(deps.now(), user.id, 'change-password');
+    const hash = await hashPassword(body.next, deps.kdf);
+    await store.transaction((tx) => tx.accounts.setPassword(user.id, hash, deps.now(), c.get('tokenHash')));
+    await store.journal.audit(user.townId, deps.now(), user.id, 'change-password');
     return c.json({ ok: true });
   });
 
   // A phone whose storage was wiped asks what the server received from its old database (the id it
   // remembers outside IndexedDB), to tell the worker exactly how many writes never arrived. Only the
   // caller's own devices: another account's id is answered as unknown, so ids reveal nothing.
-  app.get('/api/me/devices/:clientId', requireAuth(deps), (c) => {
+  app.get('/api/me/devices/:clientId', requireAuth(deps), async (c) => {
     const clientId = parseOr400(mutationSchema.shape.clientId, c.req.param('clientId'));
-    const activity = store.getClientActivity(clientId);
+    const activity = await store.clients.activity(clientId);
     if (!activity || activity.userId !== c.get('user').id)
       throw new ApiFailure(404, 'not-found', '服务器没有收到过这台设备的数据');
     const response: DeviceStatus = {
@@ -142,7 +155,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     return c.json(response);
   });
 
-  app.get('/api/me', requireAuth(deps), (c) =>
-    c.json({ user: publicUser(c.get('user'), c.get('scope'), store) }),
+  app.get('/api/me', requireAuth(deps), async (c) =>
+    c.json({ user: await publicUser(c.get('user'), c.get('scope'), store) }),
   );
 }

@@ -49,22 +49,29 @@ export function registerBlobRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
     const user = c.get('user');
     const claimedGrid = c.req.header(BLOB_GRID_HEADER);
     const gridId = claimedGrid && coversGrid(c.get('scope'), claimedGrid) ? claimedGrid : null;
-    const isNew = store.putBlob(
+    const isNew = await store.blobs.put(
+      user.townId,
       { sha256, size: bytes.length, type, uploadedBy: user.id, gridId, at: deps.now() },
       bytes,
     );
     return c.json({ sha256, size: bytes.length, type }, isNew ? 201 : 200);
   });
 
-  app.get('/api/blobs/:sha256', requireAuth(deps), (c) => {
+  app.get('/api/blobs/:sha256', requireAuth(deps), async (c) => {
     const sha256 = sha256Param(c.req.param('sha256'));
     const scope = c.get('scope');
-    const meta = store.getBlob(sha256);
+    const meta = await store.blobs.get(sha256);
     // Not there and not yours read the same, so hashes of other grids' photos cannot be probed.
     const mayRead =
       meta !== undefined &&
-      store.mayReadBlob(sha256, scope.userId, gridFilter(scope), recordFilter(scope, 'r.'));
-    const bytes = mayRead ? store.readBlob(sha256) : undefined;
+      (await store.blobs.mayRead(
+        scope.townId,
+        sha256,
+        scope.userId,
+        gridFilter(scope),
+        recordFilter(scope, 'r.'),
+      ));
+    const bytes = mayRead ? await store.blobs.read(sha256) : undefined;
     if (!meta || !bytes) throw new ApiFailure(404, 'not-found', '照片不存在或无权查看');
     return c.body(new Uint8Array(bytes), 200, {
       'Content-Type': meta.type,

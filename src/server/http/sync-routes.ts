@@ -41,27 +41,30 @@ export function registerSyncRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
       if (request.mutations[i]!.mutationId <= request.mutations[i - 1]!.mutationId)
         throw new ApiFailure(400, 'invalid-request', '操作编号必须按从小到大的顺序推送');
     }
-    const client = store.getClient(request.clientId);
+    const client = await store.clients.get(request.clientId);
     if (client && client.userId !== user.id)
       throw new ApiFailure(403, 'forbidden', '此设备编号属于另一个账号：换账号登录后请使用新的设备编号');
-    if (!client) store.bindClient(request.clientId, user.id, deps.now());
+    if (!client) await store.clients.bind(request.clientId, user.townId, user.id, deps.now());
     // What the device holds decides which overwrites are conflicts; a cursor from a server since reset
     // can be no more than what this server has written.
     if (request.held !== undefined)
-      store.setPulledVersion(request.clientId, Math.min(request.held, store.currentVersion()));
-    const response: PushResponse = pushMutations(store, user, c.get('scope'), request, deps.now());
+      await store.clients.setPulledVersion(
+        request.clientId,
+        Math.min(request.held, await store.towns.version(user.townId)),
+      );
+    const response: PushResponse = await pushMutations(store, user, c.get('scope'), request, deps.now());
     return c.json(response);
   });
 
-  app.get('/api/pull', checkProtocolHeader, requireAuth(deps), (c) => {
+  app.get('/api/pull', checkProtocolHeader, requireAuth(deps), async (c) => {
     const query = parseOr400(pullQuerySchema, c.req.query());
-    if (query.cursor > store.currentVersion())
+    if (query.cursor > (await store.towns.version(c.get('user').townId)))
       throw new ApiFailure(
         409,
         'invalid-request',
         '同步位置超出服务器数据（服务器可能已重置）：请清空本机数据后重新同步',
       );
-    const response: PullResponse = pullChanges(store, c.get('user'), c.get('scope'), query, deps.now());
+    const response: PullResponse = await pullChanges(store, c.get('user'), c.get('scope'), query, deps.now());
     return c.json(response);
   });
 }

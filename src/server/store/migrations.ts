@@ -1,14 +1,21 @@
-import type Database from 'better-sqlite3';
+import { townSchema } from './schema.ts';
+import type { SqlDatabase } from './sql.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 /**
- * Numbered schema steps, applied in order, each in its own transaction, and recorded in
- * schema_migrations. Never edit a step that has shipped: add the next one.
+ * Numbered schema steps per engine, applied in order at start, each in its own transaction, and
+ * recorded in schema_migrations. Never edit a step that has shipped: add the next one (to both lists
+ * when both engines need it; the contract suite runs on both and catches one falling behind).
  */
-export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
-  {
-    version: 1,
-    name: 'accounts, sync log, records, conflicts, audit, blobs',
-    sql: `
+const SQLITE_V1: Migration = {
+  version: 1,
+  name: 'accounts, sync log, records, conflicts, audit, blobs',
+  sql: `
       CREATE TABLE users (
         id TEXT PRIMARY KEY,
         username TEXT NOT NULL UNIQUE,
@@ -123,26 +130,104 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
         PRIMARY KEY (sha256, kind, record_id)
       );
     `,
-  },
+};
+
+/** The tables of one town (v1) rebuilt with a town key; an existing database becomes the town "default". */
+const V1_TABLES = [
+  'users',
+  'sessions',
+  'clients',
+  'change_counter',
+  'records',
+  'mutation_log',
+  'conflicts',
+  'audit',
+  'blobs',
+  'blob_uploads',
+  'blob_refs',
+];
+const SQLITE_V2: Migration = {
+  version: 2,
+  name: 'many towns: a town key on every table, problem columns, shared login throttle, blob bytes',
+  sql: `
+    DROP INDEX sessions_by_user; DROP INDEX records_by_version; DROP INDEX records_by_grid;
+    DROP INDEX records_by_assignee; DROP INDEX records_by_prev_assignee; DROP INDEX conflicts_by_grid;
+    DROP INDEX audit_by_action;
+    ${V1_TABLES.map((t) => `ALTER TABLE ${t} RENAME TO v1_${t};`).join('\n')}
+    ${townSchema('sqlite')}
+    INSERT INTO towns (id, code, name, version, created_at)
+      SELECT 'default', 'default', '本镇', value, 0 FROM v1_change_counter
+      WHERE EXISTS (SELECT 1 FROM v1_users) OR EXISTS (SELECT 1 FROM v1_records);
+    INSERT INTO users SELECT id, 'default', username, name, role, grid_ids, department_id, password_hash,
+      created_at, revoked_at FROM v1_users;
+    INSERT INTO sessions SELECT * FROM v1_sessions;
+    INSERT INTO clients SELECT client_id, 'default', user_id, last_mutation_id, pulled_version, created_at
+      FROM v1_clients;
+    INSERT INTO records SELECT 'default', kind, id, grid_id, assignee_id, prev_assignee_id, data, version,
+      is_deleted, written_by, written_at,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.status') END,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.severity') END,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.level') END,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.category') END,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.source') END,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.reportedAt') END,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.dueAt') END,
+      CASE WHEN kind = 'problems' THEN json_extract(data, '$.resolvedAt') END
+      FROM v1_records;
+    INSERT INTO mutation_log SELECT * FROM v1_mutation_log;
+    INSERT INTO conflicts (id, town_id, kind, record_id, field, overwritten, value, user_id,
+      overwritten_client_id, at, grid_id)
+      SELECT id, 'default', kind, record_id, field, overwritten, value, user_id, overwritten_client_id, at,
+      grid_id FROM v1_conflicts;
+    INSERT INTO audit (id, town_id, at, user_id, action, detail)
+      SELECT id, 'default', at, user_id, action, detail FROM v1_audit;
+    INSERT INTO blobs SELECT * FROM v1_blobs;
+    INSERT INTO blob_uploads SELECT sha256, user_id, 'default', grid_id, at FROM v1_blob_uploads;
+    INSERT INTO blob_refs SELECT 'default', sha256, kind, record_id FROM v1_blob_refs;
+    ${V1_TABLES.map((t) => `DROP TABLE v1_${t};`).join('\n')}
+  `,
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [SQLITE_V1, SQLITE_V2];
+
+/** PostgreSQL started with towns: its first step is the schema SQLite reached at step 2. */
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  { version: 2, name: SQLITE_V2.name, sql: townSchema('postgres') },
 ];
 
-export function migrate(db: Database.Database): number[] {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+export function migrationsFor(db: Pick<SqlDatabase, 'dialect'>): readonly Migration[] {
+  return db.dialect === 'sqlite' ? SQLITE_MIGRATIONS : POSTGRES_MIGRATIONS;
+}
+
+/** Applies the steps the database has not had yet; the versions applied. */
+export async function migrate(db: SqlDatabase, now = Date.now()): Promise<number[]> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
   );
-  const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as {
-    version: number | null;
-  };
-  const current = row.version ?? 0;
+  // A rebuild renames tables that others reference: SQLite checks keys again only when it is over.
+  if (db.dialect === 'sqlite') await db.exec('PRAGMA foreign_keys = OFF');
   const applied: number[] = [];
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      record.run(migration.version, migration.name, Date.now());
-    })();
-    applied.push(migration.version);
+  try {
+    for (const migration of migrationsFor(db)) {
+      const done = await db.transaction(async (tx) => {
+        // Several server processes may start together: one migrates, the others wait and skip.
+        if (tx.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(5041210)');
+        const row = await tx.get<{ version: number | null }>(
+          'SELECT MAX(version) AS version FROM schema_migrations',
+        );
+        if ((row?.version ?? 0) >= migration.version) return false;
+        await tx.exec(migration.sql);
+        await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+          migration.version,
+          migration.name,
+          now,
+        ]);
+        return true;
+      });
+      if (done) applied.push(migration.version);
+    }
+  } finally {
+    if (db.dialect === 'sqlite') await db.exec('PRAGMA foreign_keys = ON');
   }
   return applied;
 }

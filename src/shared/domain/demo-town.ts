@@ -21,6 +21,9 @@ export interface DemoTownOptions {
   enterprises?: number;
   /** Epoch ms the town is "as of": ages, updatedAt and id times derive from it. */
   now?: number;
+  /** The root grid's name and code (a second demo town is not also 红星镇). */
+  townName?: string;
+  townCode?: string;
 }
 
 export interface DemoTown {
@@ -38,7 +41,7 @@ export const DEMO_TOWN_DEFAULTS = {
   specialGrids: 5,
   enterprises: 140,
   now: Date.UTC(2026, 0, 1),
-} as const satisfies Required<DemoTownOptions>;
+} as const satisfies Required<Omit<DemoTownOptions, 'townName' | 'townCode'>>;
 
 /**
  * Care-tag rates, each over the population named in its comment (ages are whole years at `now`).
@@ -586,7 +589,7 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
     });
   };
 
-  const root = addGrid(null, 'town', '红星镇', 'HX');
+  const root = addGrid(null, 'town', options.townName ?? '红星镇', options.townCode ?? 'HX');
   const urbanGridCount =
     comprehensiveGrids < 2
       ? comprehensiveGrids

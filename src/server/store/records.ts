@@ -1,0 +1,218 @@
+import { gridIdOf, type RecordKind, type RecordOf } from '../../shared/records.ts';
+import { refKey } from '../../shared/domain/apply-mutation.ts';
+import { chunked, placeholders, type SqlExecutor } from './sql.ts';
+import { assigneeKeyOf, photoIdsOf, type ChangeRow, type SqlFilter, type StoredRecord } from './types.ts';
+
+interface RecordRow {
+  kind: RecordKind;
+  id: string;
+  grid_id: string | null;
+  assignee_id: string | null;
+  prev_assignee_id: string | null;
+  data: string;
+  version: number;
+  is_deleted: number;
+  written_by: string | null;
+  written_at: number;
+}
+
+function toStored(row: RecordRow): StoredRecord {
+  return {
+    kind: row.kind,
+    id: row.id,
+    gridId: row.grid_id,
+    assigneeKey: row.assignee_id,
+    prevAssigneeKey: row.prev_assignee_id,
+    data: JSON.parse(row.data) as RecordOf<RecordKind>,
+    version: row.version,
+    isDeleted: row.is_deleted === 1,
+    writtenBy: row.written_by,
+    writtenAt: row.written_at,
+  };
+}
+
+/** One record at one version, ready to be written (versions are handed out by the caller's town lock). */
+export interface RecordWrite {
+  kind: RecordKind;
+  record: RecordOf<RecordKind>;
+  version: number;
+  writtenBy: string | null;
+  writtenAt: number;
+  /** The assignee before this write, when it changed (problems); else what the record had. */
+  prevAssigneeKey: string | null;
+}
+
+/** The assignee a department keeps seeing: the one before the last change of assignee. */
+export function prevAssigneeOf(
+  kind: RecordKind,
+  record: unknown,
+  before: Pick<StoredRecord, 'assigneeKey' | 'prevAssigneeKey'> | undefined,
+): string | null {
+  if (kind !== 'problems' || !before) return null;
+  const now = assigneeKeyOf(kind, record);
+  return before.assigneeKey !== now && before.assigneeKey !== null
+    ? before.assigneeKey
+    : before.prevAssigneeKey;
+}
+
+const RECORD_COLUMNS = 19;
+/** How many rows past a full page a pull counts for the device's progress bar, and no further. */
+export const REMAINING_COUNT_LIMIT = 5_000;
+
+const problemColumns = (kind: RecordKind, record: RecordOf<RecordKind>) => {
+  if (kind !== 'problems') return [null, null, null, null, null, null, null, null];
+  const p = record as RecordOf<'problems'>;
+  return [p.status, p.severity, p.level, p.category, p.source, p.reportedAt, p.dueAt, p.resolvedAt ?? null];
+};
+
+/** A town's records and its change log (every record's latest version is its entry in the log). */
+export class Records {
+  readonly #sql: SqlExecutor;
+  constructor(sql: SqlExecutor) {
+    this.#sql = sql;
+  }
+
+  async get<K extends RecordKind>(townId: string, kind: K, id: string): Promise<StoredRecord<K> | undefined> {
+    const row = await this.#sql.get<RecordRow>(
+      'SELECT * FROM records WHERE town_id = ? AND kind = ? AND id = ?',
+      [townId, kind, id],
+    );
+    return row ? (toStored(row) as StoredRecord<K>) : undefined;
+  }
+
+  /** Many records at once, keyed by refKey (absent ones are missing from the map). */
+  async getMany(
+    townId: string,
+    refs: readonly { kind: RecordKind; id: string }[],
+  ): Promise<Map<string, StoredRecord>> {
+    const found = new Map<string, StoredRecord>();
+    const byKind = new Map<RecordKind, Set<string>>();
+    for (const ref of refs) {
+      const ids = byKind.get(ref.kind) ?? new Set<string>();
+      ids.add(ref.id);
+      byKind.set(ref.kind, ids);
+    }
+    for (const [kind, ids] of byKind) {
+      for (const chunk of chunked([...ids], 1, 5_000)) {
+        const rows = await this.#sql.all<RecordRow>(
+          `SELECT * FROM records WHERE town_id = ? AND kind = ? AND id IN ${placeholders(chunk.length)}`,
+          [townId, kind, ...chunk],
+        );
+        for (const row of rows) found.set(refKey(row.kind, row.id), toStored(row));
+      }
+    }
+    return found;
+  }
+
+  /** Writes the rows (inserting or replacing), with the photos they name. Call under the town's lock. */
+  async put(townId: string, rows: readonly RecordWrite[]) {
+    for (const chunk of chunked(rows, RECORD_COLUMNS)) {
+      await this.#sql.run(
+        `INSERT INTO records (town_id, kind, id, grid_id, assignee_id, prev_assignee_id, data, version, is_deleted,
+           written_by, written_at, status, severity, level, category, source, reported_at, due_at, resolved_at)
+         VALUES ${chunk.map(() => placeholders(RECORD_COLUMNS)).join(', ')}
+         ON CONFLICT (town_id, kind, id) DO UPDATE SET grid_id = excluded.grid_id,
+           assignee_id = excluded.assignee_id, prev_assignee_id = excluded.prev_assignee_id, data = excluded.data,
+           version = excluded.version, is_deleted = excluded.is_deleted, written_by = excluded.written_by,
+           written_at = excluded.written_at, status = excluded.status, severity = excluded.severity,
+           level = excluded.level, category = excluded.category, source = excluded.source,
+           reported_at = excluded.reported_at, due_at = excluded.due_at, resolved_at = excluded.resolved_at`,
+        chunk.flatMap((w) => [
+          townId,
+          w.kind,
+          w.record.id,
+          gridIdOf(w.kind, w.record),
+          assigneeKeyOf(w.kind, w.record),
+          w.prevAssigneeKey,
+          JSON.stringify(w.record),
+          w.version,
+          w.record.isDeleted ? 1 : 0,
+          w.writtenBy,
+          w.writtenAt,
+          ...problemColumns(w.kind, w.record),
+        ]),
+      );
+    }
+    const refs = rows.flatMap((w) =>
+      photoIdsOf(w.record).map((sha256) => [townId, sha256, w.kind, w.record.id]),
+    );
+    for (const chunk of chunked(refs, 4)) {
+      await this.#sql.run(
+        `INSERT INTO blob_refs (town_id, sha256, kind, record_id) VALUES ${chunk.map(() => placeholders(4)).join(', ')}
+         ON CONFLICT DO NOTHING`,
+        chunk.flat(),
+      );
+    }
+  }
+
+  /** Every live record of a kind (small kinds only: the grid tree, buildings for the town loader). */
+  async live<K extends RecordKind>(townId: string, kind: K): Promise<RecordOf<K>[]> {
+    const rows = await this.#sql.all<{ data: string }>(
+      'SELECT data FROM records WHERE town_id = ? AND kind = ? AND is_deleted = 0 ORDER BY version',
+      [townId, kind],
+    );
+    return rows.map((row) => JSON.parse(row.data) as RecordOf<K>);
+  }
+
+  /** Grid records' tree (for scope: a user covering a community covers its grids). */
+  async gridTree(townId: string): Promise<{ id: string; parentId: string | null }[]> {
+    return (await this.live(townId, 'grids')).map((grid) => ({
+      id: grid.id,
+      parentId: grid.parentId ?? null,
+    }));
+  }
+
+  /** Records of one town, or of the whole deployment. */
+  async count(townId?: string): Promise<number> {
+    const row =
+      townId === undefined
+        ? await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM records')
+        : await this.#sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM records WHERE town_id = ?', [townId]);
+    return row?.n ?? 0;
+  }
+
+  /**
+   * One page of changes after `cursor` that pass `filter`, oldest first; `remaining` counts what
+   * passes after the page, up to REMAINING_COUNT_LIMIT (a progress bar's worth: a page never counts
+   * the rest of a big town).
+   */
+  async changesSince(
+    townId: string,
+    cursor: number,
+    limit: number,
+    filter: SqlFilter,
+  ): Promise<{ rows: ChangeRow[]; remaining: number }> {
+    const rows = await this.#sql.all<{
+      kind: RecordKind;
+      id: string;
+      version: number;
+      is_deleted: number;
+      data: string;
+    }>(
+      `SELECT kind, id, version, is_deleted, data FROM records
+       WHERE town_id = ? AND version > ? AND (${filter.sql}) ORDER BY version LIMIT ?`,
+      [townId, cursor, ...filter.params, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1)?.version ?? cursor;
+    let remaining = 0;
+    if (rows.length > limit) {
+      const counted = await this.#sql.get<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM records WHERE town_id = ? AND version > ? AND (${filter.sql})
+         LIMIT ?) AS ahead`,
+        [townId, last, ...filter.params, REMAINING_COUNT_LIMIT],
+      );
+      remaining = counted?.n ?? 1;
+    }
+    return {
+      rows: page.map((r) => ({
+        kind: r.kind,
+        id: r.id,
+        version: r.version,
+        isDeleted: r.is_deleted === 1,
+        data: r.data,
+      })),
+      remaining,
+    };
+  }
+}
