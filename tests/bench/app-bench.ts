@@ -63,7 +63,7 @@ export async function runAppBench({ rounds }: { rounds: number }): Promise<Measu
   // Served on [::1], not 127.0.0.1 or localhost: Dexie switches on its debug mode (an async stack
   // task per operation) on those two hosts, which no phone ever runs. ::1 is still a secure
   // context, so the service worker registers.
-  const server = await listenOnLoopback(createApp(distDir).fetch, '::1');
+  const server = await listenOnLoopback((await createApp(distDir)).fetch, '::1');
   try {
     return [
       ...(await attempt('First-screen JS', () => firstScreenJavaScript(server.origin, buildNote))),

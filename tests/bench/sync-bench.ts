@@ -434,16 +434,16 @@ async function serverPushFigures(): Promise<MeasuredFigure[]> {
 async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
   const buildDir = await buildMorePage();
   const dataDir = await makeProfileDir('sync-server');
-  const store = openStore({ file: join(dataDir, 'lianxin.sqlite') });
+  const store = await openStore({ file: join(dataDir, 'lianxin.sqlite') });
   let site: MorePage | undefined;
   let server: Awaited<ReturnType<typeof listenOnLoopback>> | undefined;
   try {
     progress(`pull: seeding a one-grid town (${PULL_TOWN.households} households) into a temp SQLite file`);
     const seeded = await seedDemo(store, { town: PULL_TOWN });
-    const account = store.getUserByUsername(PULL_ACCOUNT);
+    const account = await store.accounts.byUsername(PULL_ACCOUNT);
     if (!account || account.gridIds.length !== 1)
       throw new Error(`${PULL_ACCOUNT} is not bound to the town's one grid (XF-01)`);
-    const gridCode = store.getRecord('grids', account.gridIds[0]!)?.data.code;
+    const gridCode = (await store.records.get(account.townId, 'grids', account.gridIds[0]!))?.data.code;
     progress(`pull: ${seeded.households} households, ${seeded.people} people, ${seeded.records} records`);
     // The sync server serves the built page too: the app's requests are same-origin, as in production.
     server = await listenOnLoopback(createServerApp({ store, distDir: buildDir }).fetch, '127.0.0.1');
@@ -513,7 +513,7 @@ async function deviceFigures(investigate: boolean): Promise<MeasuredFigure[]> {
   } finally {
     await site?.close();
     await server?.close();
-    store.close();
+    await store.close();
     await removeDir(dataDir);
   }
 }

@@ -74,7 +74,7 @@ async function onServer<N extends MutationName>(
   const parsed = mutationArgsSchemas[name].parse(args) as MutationArgs<N>;
   const records = new Map<string, unknown>();
   for (const ref of readsOf(name, parsed)) {
-    const stored = harness.store.getRecord(ref.kind, ref.id);
+    const stored = await harness.store.records.get(harness.townId, ref.kind, ref.id);
     const data = ref.kind === 'people' && stored ? redactPerson(stored.data as Person, role) : stored?.data;
     records.set(refKey(ref.kind, ref.id), data);
   }
@@ -91,9 +91,9 @@ async function expectSame<N extends MutationName>(username: string, name: N, arg
 const gridOf = (code: string) => harness.grid(code);
 const live = <K extends RecordKind>(kind: K, code: string) => harness.recordsIn(kind, gridOf(code));
 
-function failedRun(code: string, buildingCode: string) {
+async function failedRun(code: string, buildingCode: string) {
   const gridId = gridOf(code);
-  const building = live('buildings', buildingCode)[0]!;
+  const building = (await live('buildings', buildingCode))[0]!;
   const template = BUILT_IN_TEMPLATES[0]!;
   const runId = newId();
   const at = harness.clock.now;
@@ -127,7 +127,7 @@ function failedRun(code: string, buildingCode: string) {
 describe('the device and the server give one write one meaning', () => {
   it('a checklist run for a building of another grid is refused by both', async () => {
     // The leader holds both grids, so the device has the building: the planner's own check decides.
-    const crossed = failedRun('XF-01', 'XF-02');
+    const crossed = await failedRun('XF-01', 'XF-02');
     const outcome = await expectSame('wgz01', 'checklist.recordRun', crossed);
     expect(outcome).toEqual({ ok: false, message: '检查记录的网格与检查对象的网格不一致' });
     // The worker's phone never held XF-02's building: refused there too, and by the server.
@@ -145,7 +145,7 @@ describe('the device and the server give one write one meaning', () => {
 
   it('a helper may not write an ID number or a sensitive tag, and keeps the tags it cannot see', async () => {
     const helper = devices.get('zxh01')!;
-    const person = live('people', 'XF-01').find((p) => p.status === 'resident' && p.tags.length === 0)!;
+    const person = (await live('people', 'XF-01')).find((p) => p.status === 'resident' && p.tags.length === 0)!;
     const idNumber = { id: person.id, changes: { idNumber: VALID_ID } };
     expect(await expectSame('zxh01', 'person.update', idNumber)).toMatchObject({ ok: false });
     await expect(updatePerson(helper.ctx, person.id, { idNumber: VALID_ID })).rejects.toThrow(
@@ -165,7 +165,7 @@ describe('the device and the server give one write one meaning', () => {
     await helper.syncUntilSettled();
     const edit = { id: person.id, changes: { tags: ['low-income' as const] } };
     expect(await expectSame('zxh01', 'person.update', edit)).toMatchObject({ ok: true });
-    expect(harness.store.getRecord('people', person.id)!.data.tags.sort()).toEqual([
+    expect((await harness.store.records.get(harness.townId, 'people', person.id))!.data.tags.sort()).toEqual([
       'disabled',
       'low-income',
     ]);
@@ -173,7 +173,7 @@ describe('the device and the server give one write one meaning', () => {
 
   it('a problem from a hazard that is gone or in another grid is refused by both', async () => {
     const leader = devices.get('wgz01')!;
-    const other = failedRun('XF-02', 'XF-02');
+    const other = await failedRun('XF-02', 'XF-02');
     await runCommand(leader.ctx, 'checklist.recordRun', other);
     await leader.syncUntilSettled();
     const crossed = newProblem(gridOf('XF-01'), { links: { hazardId: other.hazards[0]!.id } });
@@ -210,7 +210,7 @@ describe('the device and the server give one write one meaning', () => {
 
   it('a need status and a move-out stamped ahead of the clock are stamped at the clock on both', async () => {
     const worker = devices.get('wgy01')!;
-    const household = live('households', 'XF-01')[0]!;
+    const household = (await live('households', 'XF-01'))[0]!;
     const need = {
       id: newId(),
       updatedAt: harness.clock.now,
@@ -235,7 +235,7 @@ describe('the device and the server give one write one meaning', () => {
     const tooLong = { id: need.id, status: 'open' as const, note: '长'.repeat(501), at: harness.clock.now };
     await expect(runCommand(worker.ctx, 'need.setStatus', tooLong)).rejects.toBeInstanceOf(CommandError);
 
-    const person = live('people', 'XF-01').find((p) => p.status === 'resident')!;
+    const person = (await live('people', 'XF-01')).find((p) => p.status === 'resident')!;
     const moveOut = { id: person.id, status: 'moved-out' as const, at: ahead };
     const moved = await expectSame('wgy01', 'person.moveOut', moveOut);
     expect(moved.ok && (moved.records.get(refKey('people', person.id)) as Person).movedOutAt).toBe(

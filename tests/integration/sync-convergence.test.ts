@@ -60,12 +60,12 @@ async function openClients(seed: number): Promise<Replayable[]> {
 }
 
 /** The households and visits of these grids, as the server holds them. */
-function serverView(gridIds: Set<string>) {
+async function serverView(gridIds: Set<string>) {
   const notes = new Map<string, string | undefined>();
   const visits = new Set<string>();
   for (const gridId of gridIds) {
-    for (const h of harness.recordsIn('households', gridId)) notes.set(h.id, h.notes);
-    for (const v of harness.recordsIn('visits', gridId)) visits.add(v.id);
+    for (const h of await harness.recordsIn('households', gridId)) notes.set(h.id, h.notes);
+    for (const v of await harness.recordsIn('visits', gridId)) visits.add(v.id);
   }
   return { notes, visits };
 }
@@ -112,7 +112,7 @@ describe('convergence (property test: several clients, offline periods, duplicat
           for (const c of clients) {
             const localHouseholds = await c.device.db.households.toArray();
             const gridIds = new Set(localHouseholds.map((h) => h.gridId));
-            const server = serverView(gridIds);
+            const server = await serverView(gridIds);
             expect(localHouseholds.length).toBe(server.notes.size);
             for (const h of localHouseholds) expect(h.notes).toBe(server.notes.get(h.id));
             const localVisits = new Set((await c.device.db.visits.toArray()).map((v) => v.id));

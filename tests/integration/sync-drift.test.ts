@@ -97,7 +97,8 @@ async function openWorld(seed: number): Promise<World> {
   const harness = await createHarness({ households: 60 });
   harness.clock.now = Date.now();
   const userIds = new Map<Username, string>();
-  for (const username of new Set(USERS)) userIds.set(username, harness.store.getUserByUsername(username)!.id);
+  for (const username of new Set(USERS))
+    userIds.set(username, (await harness.store.accounts.byUsername(username))!.id);
   const world: World = { harness, clients: [], userIds };
   for (const [index, username] of USERS.entries()) {
     const device = await openDevice(harness, username, { random: seededRandom(seed + index) });
@@ -117,7 +118,7 @@ async function openWorld(seed: number): Promise<World> {
 
 async function closeWorld(world: World) {
   await Promise.all(world.clients.map((c) => c.device.close()));
-  world.harness.store.close();
+  await world.harness.store.close();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ const SYNC = {
 /** Gives the user exactly these grids, as an administrator does under 账号管理 → 修改网格. */
 async function changeGrids(harness: Harness, username: string, gridCodes: readonly string[]) {
   const admin = await harness.login('admin');
-  const user = harness.store.getUserByUsername(username)!;
+  const user = (await harness.store.accounts.byUsername(username))!;
   const response = await harness.call('PATCH', `/api/admin/users/${user.id}`, {
     token: admin,
     body: { gridIds: gridCodes.map((code) => harness.grid(code)) },

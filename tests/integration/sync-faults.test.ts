@@ -20,12 +20,16 @@ afterEach(async () => {
   await Promise.all(devices.splice(0).map((d) => d.close()));
 });
 
+/**
+ * The client's mutation log in the order the server wrote it (not by mutation id: the order is what
+ * is checked). The log is only ever appended to, so SQLite's rowid and PostgreSQL's ctid follow it.
+ */
 function serverLog(clientId: string) {
-  return harness.store.db
-    .prepare(
-      'SELECT mutation_id AS mutationId, status, name FROM mutation_log WHERE client_id = ? ORDER BY rowid',
-    )
-    .all(clientId) as Array<{ mutationId: number; status: string; name: string }>;
+  const order = harness.store.dialect === 'sqlite' ? 'rowid' : 'ctid';
+  return harness.store.sql.all<{ mutationId: number; status: string; name: string }>(
+    `SELECT mutation_id AS "mutationId", status, name FROM mutation_log WHERE client_id = ? ORDER BY ${order}`,
+    [clientId],
+  );
 }
 
 async function runLoops(faults: Faults, seed: number) {
@@ -60,7 +64,7 @@ async function runLoops(faults: Faults, seed: number) {
 async function expectExactlyOnceInOrder(device: Device, expected: number) {
   expect(await device.db.outbox.count()).toBe(0);
   const clientId = await readMeta<string>(device.db, META_KEYS.clientId);
-  const log = serverLog(clientId!);
+  const log = await serverLog(clientId!);
   // Every mutation exactly once, applied in the order the device made them.
   expect(log.map((row) => row.mutationId)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
   expect(log.every((row) => row.status === 'applied')).toBe(true);
@@ -69,12 +73,12 @@ async function expectExactlyOnceInOrder(device: Device, expected: number) {
 async function expectServerState(device: Device, visits: string[], lastNotes: Map<string, string>) {
   const gridId = (await device.db.households.get([...lastNotes.keys()][0]!))!.gridId;
   const clientId = await readMeta<string>(device.db, META_KEYS.clientId);
-  expect(serverLog(clientId!).filter((row) => row.name === 'visit.record')).toHaveLength(visits.length);
+  expect((await serverLog(clientId!)).filter((row) => row.name === 'visit.record')).toHaveLength(visits.length);
   // Each visit stored once on the server, none doubled, none lost.
-  const serverVisitIds = harness.recordsIn('visits', gridId).map((v) => v.id);
+  const serverVisitIds = (await harness.recordsIn('visits', gridId)).map((v) => v.id);
   const mine = new Set(visits);
   expect(serverVisitIds.filter((id) => mine.has(id)).sort()).toEqual([...visits].sort());
-  const households = harness.recordsIn('households', gridId);
+  const households = await harness.recordsIn('households', gridId);
   for (const [id, notes] of lastNotes) expect(households.find((h) => h.id === id)?.notes).toBe(notes);
 }
 
@@ -127,7 +131,7 @@ describe('sync through faults (client engine + real server handlers)', () => {
 
     // The device holds what the server holds for its grid: every pulled page was stored.
     const gridId = households[0]!.gridId;
-    const onServer = harness.recordsIn('households', gridId).filter((h) => !h.isDeleted);
+    const onServer = (await harness.recordsIn('households', gridId)).filter((h) => !h.isDeleted);
     const onDevice = await device.db.households.where('gridId').equals(gridId).toArray();
     const view = (list: Array<{ id: string; notes?: string; updatedAt: number }>) =>
       list.map((h) => [h.id, h.notes ?? null, h.updatedAt]).sort();

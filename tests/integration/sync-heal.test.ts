@@ -9,6 +9,7 @@ import { updateHousehold } from '../../src/app/commands/register.ts';
 import { recordChecklistRun } from '../../src/app/commands/round.ts';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { seededRandom } from '../../src/shared/domain/seeded-random.ts';
+import type { RecordKind } from '../../src/shared/records.ts';
 import { createHarness, type Harness } from '../server/harness.ts';
 import { openDevice, type Device } from './sync-client.ts';
 
@@ -51,6 +52,13 @@ async function reportedProblem(worker: Device) {
   return id;
 }
 
+/** The record as the server holds it (its data); it must be there. */
+async function onServer<K extends RecordKind>(kind: K, id: string) {
+  const stored = await harness.store.records.get(harness.townId, kind, id);
+  if (!stored) throw new Error(`the server has no ${kind} ${id}`);
+  return stored.data;
+}
+
 const police = { kind: 'department', id: 'dept-police', name: '派出所' } as const;
 const market = { kind: 'department', id: 'dept-market', name: '市场监管所' } as const;
 
@@ -68,7 +76,7 @@ describe('a write the server refuses is undone on the phone', () => {
     reconnect();
     await second.syncUntilSettled();
 
-    const server = harness.store.getRecord('problems', id)!.data;
+    const server = await onServer('problems', id);
     expect(server.assignee?.id).toBe('dept-police');
     expect(await second.db.problems.get(id)).toEqual(server);
     const [rejection] = await second.db.rejections.toArray();
@@ -99,7 +107,7 @@ describe('a write the server refuses is undone on the phone', () => {
     await second.engine.pull(second.actor);
     expect((await second.db.problems.get(id))!.assignee?.id).toBe('dept-police');
     await second.syncUntilSettled();
-    expect(await second.db.problems.get(id)).toEqual(harness.store.getRecord('problems', id)!.data);
+    expect(await second.db.problems.get(id)).toEqual(await onServer('problems', id));
     expect(await second.db.rejections.count()).toBe(1);
     expect(await second.db.outbox.count()).toBe(0);
   });
@@ -117,9 +125,9 @@ describe('a write the server refuses is undone on the phone', () => {
     await updateHousehold(worker.ctx, household.id, { notes: '离线时的备注' });
     reconnect();
     await worker.syncUntilSettled();
-    expect(await worker.db.problems.get(id)).toEqual(harness.store.getRecord('problems', id)!.data);
+    expect(await worker.db.problems.get(id)).toEqual(await onServer('problems', id));
     expect((await worker.db.households.get(household.id))!.notes).toBe('离线时的备注');
-    expect(harness.store.getRecord('households', household.id)!.data.notes).toBe('离线时的备注');
+    expect((await onServer('households', household.id)).notes).toBe('离线时的备注');
   });
 });
 
@@ -147,9 +155,9 @@ describe('a rebase never drops or doubles a pending write', () => {
     expect(await reportHazardAsProblem(worker.ctx, hazard.id)).toBe(problemId);
     await worker.syncUntilSettled();
     expect(
-      harness.recordsIn('problems', building.gridId).filter((p) => p.links.hazardId === hazard.id),
+      (await harness.recordsIn('problems', building.gridId)).filter((p) => p.links.hazardId === hazard.id),
     ).toHaveLength(1);
-    expect(harness.store.getRecord('hazards', hazard.id)!.data.problemId).toBe(problemId);
+    expect((await onServer('hazards', hazard.id)).problemId).toBe(problemId);
     expect(await worker.db.rejections.count()).toBe(0);
   });
 });
@@ -157,7 +165,7 @@ describe('a rebase never drops or doubles a pending write', () => {
 describe('a change of scope reaches the phone', () => {
   async function setGrids(username: string, codes: string[]) {
     const admin = await harness.login('admin');
-    const user = harness.store.getUserByUsername(username)!;
+    const user = (await harness.store.accounts.byUsername(username))!;
     const response = await harness.call('PATCH', `/api/admin/users/${user.id}`, {
       token: admin,
       body: { gridIds: codes.map((code) => harness.grid(code)) },
@@ -171,11 +179,8 @@ describe('a change of scope reaches the phone', () => {
       .equals(gridId)
       .primaryKeys()
       .then((ids) => ids.sort());
-  const serverIds = (gridId: string) =>
-    harness
-      .recordsIn('households', gridId)
-      .map((h) => h.id)
-      .sort();
+  const serverIds = async (gridId: string) =>
+    (await harness.recordsIn('households', gridId)).map((h) => h.id).sort();
 
   it('a grid given brings its records; a grid taken removes them, and a pending edit there is undone', async () => {
     const worker = await device('wgy01');
@@ -184,8 +189,8 @@ describe('a change of scope reaches the phone', () => {
 
     await setGrids('wgy01', ['XF-01', 'XF-02']);
     await worker.syncUntilSettled();
-    expect(await idsIn(worker, neighbour)).toEqual(serverIds(neighbour));
-    expect(await idsIn(worker, own)).toEqual(serverIds(own));
+    expect(await idsIn(worker, neighbour)).toEqual(await serverIds(neighbour));
+    expect(await idsIn(worker, own)).toEqual(await serverIds(own));
 
     // Offline, the worker edits an XF-01 household; meanwhile XF-01 is handed to someone else.
     const reconnect = offline(worker);
@@ -197,8 +202,8 @@ describe('a change of scope reaches the phone', () => {
     expect(await idsIn(worker, own)).toEqual([]);
     expect(await worker.db.people.where('gridId').equals(own).count()).toBe(0);
     expect(await worker.db.grids.get(own)).toBeUndefined();
-    expect(await idsIn(worker, neighbour)).toEqual(serverIds(neighbour));
-    expect(harness.store.getRecord('households', household.id)!.data.notes).not.toBe('交接前的备注');
+    expect(await idsIn(worker, neighbour)).toEqual(await serverIds(neighbour));
+    expect((await onServer('households', household.id)).notes).not.toBe('交接前的备注');
     expect((await worker.db.rejections.toArray()).map((r) => r.reason)).toEqual(['forbidden']);
     expect(await worker.db.pendingBase.count()).toBe(0);
   });

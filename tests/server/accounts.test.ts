@@ -13,6 +13,12 @@ beforeEach(async () => {
 
 const PASSWORD = 'xingfu-2026';
 
+const account = async (username: string) => (await h.store.accounts.byUsername(username))!;
+const auditLog = (limit: number, action: string) => h.store.journal.auditLog(h.townId, limit, action);
+/** A live grid record of the kind (town, community, grid...). */
+const kindOf = async (kind: string) =>
+  (await h.store.records.live(h.townId, 'grids')).find((g) => g.kind === kind)!.id;
+
 async function create(body: unknown, token = admin) {
   return h.call('POST', '/api/admin/users', { token, body });
 }
@@ -48,7 +54,7 @@ describe('opening accounts', () => {
       await (await h.call('GET', '/api/admin/users', { token: admin })).json(),
     );
     expect(listed.users.map((u) => u.username)).toContain('li.na');
-    expect(h.store.listAudit(10, 'create-user')[0]?.detail).toMatchObject({
+    expect((await auditLog(10, 'create-user'))[0]?.detail).toMatchObject({
       username: 'li.na',
       role: 'worker',
     });
@@ -93,23 +99,21 @@ describe('opening accounts', () => {
       expect(error.status).toBeLessThan(500);
       expect(error.message, JSON.stringify(body)).toMatch(message);
     }
-    expect(h.store.getUserByUsername('wgy09')).toBeUndefined();
+    expect(await h.store.accounts.byUsername('wgy09')).toBeUndefined();
   });
 
   it('gives workers grids, not the community or town above them (scope reaches down the tree)', async () => {
-    const kindOf = (kind: string) =>
-      h.store.gridTree().find((g) => h.store.getRecord('grids', g.id)!.data.kind === kind)!.id;
     const worker = { username: 'wgy10', name: '周强', role: 'worker', password: PASSWORD };
-    expect((await errorOf(await create({ ...worker, gridIds: [kindOf('town')] }))).message).toMatch(
+    expect((await errorOf(await create({ ...worker, gridIds: [await kindOf('town')] }))).message).toMatch(
       /是镇\/街道，不能分配给这个角色/,
     );
-    expect((await errorOf(await create({ ...worker, gridIds: [kindOf('community')] }))).message).toMatch(
-      /是社区，不能分配给这个角色/,
-    );
-    const leader = { ...worker, username: 'wgz10', role: 'leader', gridIds: [kindOf('community')] };
+    expect(
+      (await errorOf(await create({ ...worker, gridIds: [await kindOf('community')] }))).message,
+    ).toMatch(/是社区，不能分配给这个角色/);
+    const leader = { ...worker, username: 'wgz10', role: 'leader', gridIds: [await kindOf('community')] };
     expect((await create(leader)).status).toBe(201);
     expect(
-      (await errorOf(await create({ ...leader, username: 'wgz11', gridIds: [kindOf('town')] }))).status,
+      (await errorOf(await create({ ...leader, username: 'wgz11', gridIds: [await kindOf('town')] }))).status,
     ).toBe(400);
   });
 
@@ -117,18 +121,18 @@ describe('opening accounts', () => {
     const leader = await h.login('wgz01');
     const body = { username: 'sneaky', name: '某人', role: 'admin', password: PASSWORD };
     expect((await errorOf(await create(body, leader))).status).toBe(403);
-    const worker = h.store.getUserByUsername('wgy01')!;
+    const worker = await account('wgy01');
     const reset = await h.call('POST', `/api/admin/users/${worker.id}/password`, {
       token: leader,
       body: { password: PASSWORD },
     });
     expect(reset.status).toBe(403);
-    expect(h.store.getUserByUsername('sneaky')).toBeUndefined();
+    expect(await h.store.accounts.byUsername('sneaky')).toBeUndefined();
   });
 
   it('a password reset signs the account out everywhere; the new password works', async () => {
     const old = await h.login('wgy01');
-    const worker = h.store.getUserByUsername('wgy01')!;
+    const worker = await account('wgy01');
     const reset = await h.call('POST', `/api/admin/users/${worker.id}/password`, {
       token: admin,
       body: { password: PASSWORD },
@@ -173,7 +177,7 @@ describe('changing your own password', () => {
     expect((await h.call('GET', '/api/me', { token: here })).status).toBe(200);
     expect((await h.call('GET', '/api/me', { token: elsewhere })).status).toBe(401);
     await h.login('wgy01', PASSWORD);
-    expect(h.store.listAudit(10, 'change-password')).toHaveLength(1);
+    expect(await auditLog(10, 'change-password')).toHaveLength(1);
   });
 
   it('locks out guessing like sign-in does', async () => {
@@ -195,11 +199,9 @@ describe('changing the grids of an account', () => {
         .filter((c) => c.kind === 'households')
         .map((c) => (c.data as { gridId: string }).gridId),
     );
-  const kindOf = (kind: string) =>
-    h.store.gridTree().find((g) => h.store.getRecord('grids', g.id)!.data.kind === kind)!.id;
 
   it("takes over a neighbour's grid: the worker's next request sees it, without signing in again", async () => {
-    const worker = h.store.getUserByUsername('wgy01')!;
+    const worker = await account('wgy01');
     const token = await h.login('wgy01');
     expect(await householdGrids(token)).toEqual(new Set([h.grid('XF-01')]));
 
@@ -211,7 +213,7 @@ describe('changing the grids of an account', () => {
     expect(user).toMatchObject({ id: worker.id, username: 'wgy01', role: 'worker' });
     expect(user.gridIds).toEqual([h.grid('XF-01'), h.grid('XF-02')]);
     expect(JSON.stringify(user)).not.toContain('scrypt');
-    expect(h.store.getUser(worker.id)!.gridIds).toEqual([h.grid('XF-01'), h.grid('XF-02')]);
+    expect((await h.store.accounts.get(worker.id))!.gridIds).toEqual([h.grid('XF-01'), h.grid('XF-02')]);
 
     // The same session: scope comes from the account on every request.
     const firstPage = await h.call('GET', '/api/pull?cursor=0&limit=5000', {
@@ -220,16 +222,16 @@ describe('changing the grids of an account', () => {
     });
     expect(firstPage.status).toBe(200);
     const { changes } = (await firstPage.json()) as { changes: { kind: string; data: { gridId: string } }[] };
-    const xf02 = h.recordsIn('households', h.grid('XF-02'))[0]!;
+    const xf02 = (await h.recordsIn('households', h.grid('XF-02')))[0]!;
     expect(changes.some((c) => c.kind === 'households' && (c.data as { id?: string }).id === xf02.id)).toBe(
       true,
     );
     const me = (await (await h.call('GET', '/api/me', { token })).json()) as { user: { gridIds: string[] } };
     expect(me.user.gridIds).toEqual(expect.arrayContaining([h.grid('XF-01'), h.grid('XF-02')]));
 
-    const [entry] = h.store.listAudit(10, 'set-user-grids');
+    const [entry] = await auditLog(10, 'set-user-grids');
     expect(entry).toMatchObject({
-      userId: h.store.getUserByUsername('admin')!.id,
+      userId: (await account('admin')).id,
       detail: {
         userId: worker.id,
         username: 'wgy01',
@@ -243,48 +245,50 @@ describe('changing the grids of an account', () => {
     // Handing XF-01 over: it leaves the worker's scope just as promptly.
     expect((await setGrids(worker.id, { gridIds: [h.grid('XF-02')] })).status).toBe(200);
     expect(await householdGrids(token)).toEqual(new Set([h.grid('XF-02')]));
-    expect(h.store.listAudit(10, 'set-user-grids')).toHaveLength(2);
+    expect(await auditLog(10, 'set-user-grids')).toHaveLength(2);
   });
 
   it('lets a leader lead a whole community, as when opening the account', async () => {
-    const leader = h.store.getUserByUsername('wgz01')!;
-    const response = await setGrids(leader.id, { gridIds: [kindOf('community')] });
+    const leader = await account('wgz01');
+    const response = await setGrids(leader.id, { gridIds: [await kindOf('community')] });
     expect(response.status).toBe(200);
-    expect(accountResponseSchema.parse(await response.json()).user.gridIds).toEqual([kindOf('community')]);
+    expect(accountResponseSchema.parse(await response.json()).user.gridIds).toEqual([
+      await kindOf('community'),
+    ]);
   });
 
   it('giving the grids it already has changes nothing and logs nothing', async () => {
-    const worker = h.store.getUserByUsername('wgy01')!;
+    const worker = await account('wgy01');
     const response = await setGrids(worker.id, { gridIds: [h.grid('XF-01')] });
     expect(response.status).toBe(200);
     expect(accountResponseSchema.parse(await response.json()).user.gridIds).toEqual([h.grid('XF-01')]);
-    expect(h.store.listAudit(10, 'set-user-grids')).toEqual([]);
+    expect(await auditLog(10, 'set-user-grids')).toEqual([]);
   });
 
   it('refuses, with a clear reason, grids the account may not be given', async () => {
-    const worker = h.store.getUserByUsername('wgy01')!;
-    const leader = h.store.getUserByUsername('wgz01')!;
+    const worker = await account('wgy01');
+    const leader = await account('wgz01');
     const revokedId = await h.addUser({
       username: 'gone01',
       name: '已离职',
       role: 'worker',
       gridCodes: ['XF-01'],
     });
-    h.store.revokeUser(revokedId, h.clock.now);
+    await h.store.accounts.revoke(revokedId, h.clock.now);
     const xf02 = { gridIds: [h.grid('XF-02')] };
     const cases: Array<[string, unknown, number, RegExp]> = [
       [worker.id, { gridIds: [] }, 400, /至少负责一个网格/],
       [worker.id, { gridIds: ['no-such-grid'] }, 400, /没有这个网格：no-such-grid/],
       [worker.id, { gridIds: [h.grid('XF-02'), 'no-such-grid'] }, 400, /没有这个网格/],
-      [worker.id, { gridIds: [kindOf('community')] }, 400, /是社区，不能分配给这个角色/],
-      [worker.id, { gridIds: [kindOf('town')] }, 400, /是镇\/街道，不能分配给这个角色/],
-      [leader.id, { gridIds: [kindOf('town')] }, 400, /是镇\/街道，不能分配给这个角色/],
+      [worker.id, { gridIds: [await kindOf('community')] }, 400, /是社区，不能分配给这个角色/],
+      [worker.id, { gridIds: [await kindOf('town')] }, 400, /是镇\/街道，不能分配给这个角色/],
+      [leader.id, { gridIds: [await kindOf('town')] }, 400, /是镇\/街道，不能分配给这个角色/],
       [worker.id, {}, 400, /gridIds/],
       [worker.id, { gridIds: h.grid('XF-02') }, 400, /请选择负责的网格/],
       [worker.id, { gridIds: [h.grid('XF-02')], role: 'admin' }, 400, /role/],
-      [h.store.getUserByUsername('zhzx')!.id, xf02, 400, /指挥中心，不按网格分配/],
-      [h.store.getUserByUsername('pcs')!.id, xf02, 400, /职能部门，不按网格分配/],
-      [h.store.getUserByUsername('admin')!.id, xf02, 400, /管理员，不按网格分配/],
+      [(await account('zhzx')).id, xf02, 400, /指挥中心，不按网格分配/],
+      [(await account('pcs')).id, xf02, 400, /职能部门，不按网格分配/],
+      [(await account('admin')).id, xf02, 400, /管理员，不按网格分配/],
       [revokedId, xf02, 409, /已停用，不能修改网格/],
       ['nobody', xf02, 404, /没有这个账号/],
     ];
@@ -299,13 +303,13 @@ describe('changing the grids of an account', () => {
       body: '{"gridIds": [',
     });
     expect(await errorOf(raw)).toMatchObject({ status: 400, message: '请求内容不是有效的 JSON' });
-    expect(h.store.getUser(worker.id)!.gridIds).toEqual([h.grid('XF-01')]);
-    expect(h.store.getUser(leader.id)!.gridIds).toEqual(h.store.getUserByUsername('wgz01')!.gridIds);
-    expect(h.store.listAudit(10, 'set-user-grids')).toEqual([]);
+    expect((await h.store.accounts.get(worker.id))!.gridIds).toEqual([h.grid('XF-01')]);
+    expect((await h.store.accounts.get(leader.id))!.gridIds).toEqual((await account('wgz01')).gridIds);
+    expect(await auditLog(10, 'set-user-grids')).toEqual([]);
   });
 
   it('lets only an administrator change grids', async () => {
-    const worker = h.store.getUserByUsername('wgy01')!;
+    const worker = await account('wgy01');
     const body = { gridIds: [h.grid('XF-01'), h.grid('HK-01')] };
     for (const username of ['wgy01', 'zxh01', 'wgz01', 'zhzx', 'pcs']) {
       const error = await errorOf(await setGrids(worker.id, body, await h.login(username)));
@@ -317,7 +321,7 @@ describe('changing the grids of an account', () => {
     }
     const anonymous = await h.call('PATCH', `/api/admin/users/${worker.id}`, { body });
     expect((await errorOf(anonymous)).status).toBe(401);
-    expect(h.store.getUser(worker.id)!.gridIds).toEqual([h.grid('XF-01')]);
-    expect(h.store.listAudit(10, 'set-user-grids')).toEqual([]);
+    expect((await h.store.accounts.get(worker.id))!.gridIds).toEqual([h.grid('XF-01')]);
+    expect(await auditLog(10, 'set-user-grids')).toEqual([]);
   });
 });

@@ -90,7 +90,7 @@ beforeAll(async () => {
   throwawayUser = await h.addUser({ username: 'leaving', role: 'worker', gridCodes: ['XF-01'] });
   for (const principal of PRINCIPALS)
     tokens.set(principal, principal === 'anonymous' ? undefined : await h.login(USERNAMES[principal]));
-  h.store.revokeUser(revokedId, h.clock.now);
+  await h.store.accounts.revoke(revokedId, h.clock.now);
 
   const villageWorker = await h.login('wgyhk');
   const leader = tokens.get('leader')!;
@@ -114,16 +114,16 @@ beforeAll(async () => {
     numbered([{ mutationId: 0, name: 'problem.report', args: { problem: other } }]),
   );
   await h.push(center, newClientId(), numbered([dispatchTo(other.id, 'dept-market', '市场监管所')]));
-  otherHousehold = h.recordsIn('households', h.grid('HK-01'))[0]!.id;
+  otherHousehold = (await h.recordsIn('households', h.grid('HK-01')))[0]!.id;
   await h.push(villageWorker, newClientId(), numbered([householdUpdate(otherHousehold, { notes: '甲' })]));
   await h.push(center, newClientId(), numbered([householdUpdate(otherHousehold, { notes: '乙' })]));
-  ownHousehold = h.recordsIn('households', h.grid('XF-01'))[0]!.id;
+  ownHousehold = (await h.recordsIn('households', h.grid('XF-01')))[0]!.id;
 
   otherGridIds.push(h.grid('HK-01'), other.id, otherPhoto);
   for (const kind of ['households', 'people'] as const)
-    otherGridIds.push(...h.recordsIn(kind, h.grid('HK-01')).map((r) => r.id));
+    otherGridIds.push(...(await h.recordsIn(kind, h.grid('HK-01'))).map((r) => r.id));
   for (const code of ['XF-01', 'HK-01'])
-    idNumbers.push(...h.recordsIn('people', h.grid(code)).flatMap((p) => (p.idNumber ? [p.idNumber] : [])));
+    idNumbers.push(...(await h.recordsIn('people', h.grid(code))).flatMap((p) => (p.idNumber ? [p.idNumber] : [])));
   expect(otherGridIds.length).toBeGreaterThan(5);
   expect(idNumbers.length).toBeGreaterThan(5);
 });
@@ -216,7 +216,7 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
     // says nothing about whether the record exists.
     const { body } = await pushAs(principal, mutation);
     expect(body?.records).toEqual([
-      { kind: 'households', id: otherHousehold, version: h.store.currentVersion(), isDeleted: true },
+      { kind: 'households', id: otherHousehold, version: await h.store.towns.version(h.townId), isDeleted: true },
     ]);
   });
 
@@ -277,7 +277,7 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
       expect((await as(principal, 'PATCH', `/api/admin/users/${throwawayUser}`, grids)).status).toBe(
         expected,
       );
-      expect(h.store.getUser(throwawayUser)!.gridIds).toEqual([h.grid('XF-01')]);
+      expect((await h.store.accounts.get(throwawayUser))!.gridIds).toEqual([h.grid('XF-01')]);
     } else {
       const account = { username: 'matrix-center', name: '值班', role: 'center', password: 'allowed-2026' };
       expect((await as(principal, 'POST', '/api/admin/users', { body: account })).status).toBe(201);
@@ -313,10 +313,10 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
 });
 
 describe('the records the matrix wrote', () => {
-  it('changed the other grid only through town-wide roles', () => {
-    const notes = h.store.getRecord('households', otherHousehold)!.data.notes;
+  it('changed the other grid only through town-wide roles', async () => {
+    const notes = (await h.store.records.get(h.townId, 'households', otherHousehold))!.data.notes;
     expect(['center 越界', 'admin 越界']).toContain(notes);
-    const events = h.store.getRecord('problems', otherProblem)!.data.history.map((e) => e.actor.role);
+    const events = (await h.store.records.get(h.townId, 'problems', otherProblem))!.data.history.map((e) => e.actor.role);
     expect(events.filter((role) => role !== 'worker' && role !== 'center' && role !== 'admin')).toEqual([]);
   });
 });

@@ -102,7 +102,7 @@ describe('bad input', () => {
     await expectRefusal(await push([1, 2, 3]), 400, 'invalid-request');
     await expectRefusal(await push('just a string'), 400, 'invalid-request');
     // Nothing was half-applied, and the device id was not even registered.
-    expect(h.store.getClient(clientId)).toBeUndefined();
+    expect(await h.store.clients.get(clientId)).toBeUndefined();
   });
 
   it('answers mutation args of the wrong shape as a rejected mutation, not an error', async () => {
@@ -142,7 +142,7 @@ describe('bad input', () => {
 
   it('answers a server fault with 500 and no stack trace', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    h.store.close();
+    await h.store.close();
     const response = await h.call('GET', '/api/me', { token });
     expect(response.status).toBe(500);
     const text = await response.text();

@@ -72,7 +72,7 @@ describe('photos', () => {
     expect(await errorOf(await h.call('PUT', '/api/blobs/not-a-hash', { token: worker }))).toMatchObject({
       status: 400,
     });
-    expect(h.store.getBlob(photo.sha256)).toBeUndefined();
+    expect(await h.store.blobs.get(photo.sha256)).toBeUndefined();
   });
 
   it('refuses anonymous uploads and downloads', async () => {
@@ -125,7 +125,7 @@ describe('photos', () => {
     const outsider = await h.login('wgy02');
     const photo = image(PNG_SIGNATURE);
     expect((await upload(outsider, photo, { 'x-lianxin-grid': h.grid('XF-01') })).status).toBe(201);
-    expect(h.store.getBlob(photo.sha256)!.gridId).toBeNull();
+    expect((await h.store.blobs.get(photo.sha256))!.gridId).toBeNull();
     expect(
       (await h.call('GET', `/api/blobs/${photo.sha256}`, { token: await h.login('wgy01') })).status,
     ).toBe(404);
@@ -150,7 +150,7 @@ describe('photos', () => {
       { mutationId: 1, name: 'problem.report', args: { problem: probe } },
     ]);
     expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: 'forbidden' });
-    expect(h.store.getRecord('problems', probe.id)).toBeUndefined();
+    expect(await h.store.records.get(h.townId, 'problems', probe.id)).toBeUndefined();
     expect((await h.call('GET', `/api/blobs/${photo.sha256}`, { token: prober })).status).toBe(404);
     // A hash never uploaded is refused too: a write names only photos that are on the server.
     const unknown = newProblem(h.grid('XF-02'), { photoIds: ['0'.repeat(64)] });

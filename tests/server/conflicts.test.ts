@@ -16,7 +16,7 @@ let h: Harness;
 let household: Household;
 beforeEach(async () => {
   h = await createHarness({ households: 200 });
-  household = h.recordsIn('households', h.grid('XF-01'))[0]!;
+  household = (await h.recordsIn('households', h.grid('XF-01')))[0]!;
 });
 
 interface ConflictView {
@@ -47,7 +47,7 @@ describe('concurrent edits of one household field', () => {
     await h.push(leader, leaderClient, [
       { ...householdUpdate(household.id, { phone: '13900000002' }), mutationId: 1 },
     ]);
-    expect(h.store.getRecord('households', household.id)!.data.phone).toBe('13900000002');
+    expect((await h.store.records.get(h.townId, 'households', household.id))!.data.phone).toBe('13900000002');
     expect(await conflictsSeenBy(leader)).toEqual([
       expect.objectContaining({
         kind: 'households',
@@ -73,7 +73,7 @@ describe('concurrent edits of one household field', () => {
     await h.push(worker, newClientId(), [
       { ...householdUpdate(household.id, { phone: '13900000001' }), mutationId: 1 },
     ]);
-    const cursor = h.store.currentVersion();
+    const cursor = await h.store.towns.version(h.townId);
     const pulled = await h.call('GET', `/api/pull?cursor=${cursor}&clientId=${leaderClient}`, {
       token: leader,
       headers: PROTOCOL_HEADERS,
@@ -89,13 +89,13 @@ describe('concurrent edits of one household field', () => {
     const worker = await h.login('wgy01');
     const leader = await h.login('wgz01');
     const leaderClient = newClientId();
-    const held = h.store.currentVersion();
+    const held = await h.store.towns.version(h.townId);
     await h.push(worker, newClientId(), [
       { ...householdUpdate(household.id, { phone: '13900000001' }), mutationId: 1 },
     ]);
     // The leader's device asks for the page after the worker's write while it still stores the one
     // before: it holds `held`, not the cursor it asks from.
-    const cursor = h.store.currentVersion();
+    const cursor = await h.store.towns.version(h.townId);
     const ahead = await h.call('GET', `/api/pull?cursor=${cursor}&held=${held}&clientId=${leaderClient}`, {
       token: leader,
       headers: PROTOCOL_HEADERS,
@@ -122,7 +122,7 @@ describe('concurrent edits of one household field', () => {
     const worker = await h.login('wgy01');
     const leader = await h.login('wgz01');
     const leaderClient = newClientId();
-    const before = h.store.currentVersion();
+    const before = await h.store.towns.version(h.townId);
     await h.push(worker, newClientId(), [
       { ...householdUpdate(household.id, { phone: '13900000001' }), mutationId: 1 },
     ]);
@@ -158,7 +158,7 @@ describe('concurrent edits of one household field', () => {
     await h.addUser({ username: 'wgyhk', role: 'worker', gridCodes: ['HK-01'] });
     const center = await h.login('zhzx');
     const villageWorker = await h.login('wgyhk');
-    const target = h.recordsIn('households', village)[0]!;
+    const target = (await h.recordsIn('households', village))[0]!;
     await h.push(villageWorker, newClientId(), [
       { ...householdUpdate(target.id, { notes: '甲' }), mutationId: 1 },
     ]);
@@ -170,7 +170,7 @@ describe('concurrent edits of one household field', () => {
   it('keeps ID numbers in the conflict log from roles that may not see them', async () => {
     const worker = await h.login('wgy01');
     const leader = await h.login('wgz01');
-    const person = h.recordsIn('people', h.grid('XF-01'))[0]!;
+    const person = (await h.recordsIn('people', h.grid('XF-01')))[0]!;
     const digits = person.birthDate.replaceAll('-', '');
     const idNumber = (seq: string) => `321283${digits}${seq}` + idNumberCheckChar(`321283${digits}${seq}`);
     const edit = (value: string) => ({
@@ -181,7 +181,7 @@ describe('concurrent edits of one household field', () => {
     await h.push(worker, newClientId(), [edit(idNumber('111'))]);
     await h.push(leader, newClientId(), [edit(idNumber('222'))]);
     expect((await conflictsSeenBy(leader)).map((c) => c.field)).toEqual(['idNumber']);
-    expect(h.store.listAudit(10, 'read-sensitive').map((r) => r.detail)).toContainEqual({
+    expect((await h.store.journal.auditLog(h.townId, 10, 'read-sensitive')).map((r) => r.detail)).toContainEqual({
       kind: 'conflicts',
       count: 1,
     });

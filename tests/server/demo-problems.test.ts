@@ -13,7 +13,7 @@ let all: Problem[];
 
 beforeAll(async () => {
   h = await createHarness({ households: 300, problems: true });
-  all = h.store.liveRecords('problems').map((problem) => problemSchema.parse(problem));
+  all = (await h.store.records.live(h.townId, 'problems')).map((problem) => problemSchema.parse(problem));
 });
 
 const problemsIn = (changes: Awaited<ReturnType<Harness['pullAll']>>) =>
@@ -29,21 +29,21 @@ describe('the demo town seeds a week of problems', () => {
   });
 
   it('gives the worker her own reports, the leader an inbox, a department only its orders', async () => {
-    const worker = h.store.getUserByUsername('wgy01')!;
+    const worker = (await h.store.accounts.byUsername('wgy01'))!;
     const mine = problemsIn(await h.pullAll(await h.login('wgy01')));
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((p) => p.gridId === worker.gridIds[0])).toBe(true);
     expect(mine.some((p) => p.history[0]!.actor.userId === worker.id)).toBe(true);
     // Places of her own grid: a unit of one of its buildings, or one of its village houses.
     const gridId = worker.gridIds[0]!;
-    const buildings = h.recordsIn('buildings', gridId).map((b) => `${b.estate}${b.name}`);
-    const addresses = new Set(h.recordsIn('households', gridId).map((x) => x.address));
+    const buildings = (await h.recordsIn('buildings', gridId)).map((b) => `${b.estate}${b.name}`);
+    const addresses = new Set((await h.recordsIn('households', gridId)).map((x) => x.address));
     for (const { place } of mine) {
       const text = place.text ?? '';
       expect(addresses.has(text) || buildings.some((b) => text.startsWith(b)), text).toBe(true);
     }
 
-    const leader = h.store.getUserByUsername('wgz01')!;
+    const leader = (await h.store.accounts.byUsername('wgz01'))!;
     const inbox = problemsIn(await h.pullAll(await h.login('wgz01')));
     expect(inbox.every((p) => leader.gridIds.includes(p.gridId))).toBe(true);
     expect(inbox.filter((p) => p.status === 'reported').length).toBeGreaterThan(3);
@@ -56,7 +56,7 @@ describe('the demo town seeds a week of problems', () => {
     expect(police.every((p) => p.assignee?.kind === 'department' && p.assignee.id === 'dept-police')).toBe(
       true,
     );
-    const officer = h.store.getUserByUsername('pcs')!;
+    const officer = (await h.store.accounts.byUsername('pcs'))!;
     expect(
       police.some((p) => p.history.some((e) => e.action === 'accept' && e.actor.userId === officer.id)),
     ).toBe(true);

@@ -24,7 +24,7 @@ const status = (token: string | undefined, clientId: string) =>
 describe('GET /api/me/devices/:clientId (what the server received from a wiped phone)', () => {
   it('tells the last write it received from one of the caller own devices, and when', async () => {
     const clientId = newClientId();
-    const household = h.recordsIn('households', h.grid('XF-01'))[0]!;
+    const household = (await h.recordsIn('households', h.grid('XF-01')))[0]!;
     await h.push(
       worker,
       clientId,

@@ -43,22 +43,26 @@ describe('pull', () => {
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     expect(new Set(all.map((c) => `${c.kind}/${c.id}`)).size).toBe(all.length);
     // Nothing new: an empty page and the same place to start from next time.
-    const last = await pullPage(token, { cursor: h.store.currentVersion(), limit: 50 });
+    const newest = await h.store.towns.version(h.townId);
+    const last = await pullPage(token, { cursor: newest, limit: 50 });
     expect(last).toMatchObject({
       changes: [],
       hasMore: false,
       remaining: 0,
-      cursor: h.store.currentVersion(),
+      cursor: newest,
     });
   });
 
   it('sends what changed after the cursor, including tombstones without data', async () => {
     const token = await h.login('wgy01');
-    const cursor = h.store.currentVersion();
-    const [a, b] = h.recordsIn('households', h.grid('XF-01'));
+    const cursor = await h.store.towns.version(h.townId);
+    const [a, b] = await h.recordsIn('households', h.grid('XF-01'));
     await h.push(token, newClientId(), numbered([householdUpdate(a!.id, { notes: '新备注' })]));
-    h.store.transaction(() =>
-      h.store.writeRecord('households', { ...b!, isDeleted: true }, null, h.clock.now),
+    await h.store.appendRecords(
+      h.townId,
+      [{ kind: 'households', record: { ...b!, isDeleted: true } }],
+      null,
+      h.clock.now,
     );
     const page = await pullPage(token, { cursor });
     expect(page.changes).toEqual([
@@ -82,7 +86,7 @@ describe('pull', () => {
     expect(grids.sort()).toEqual(['HX', 'XF', 'XF-01']);
     for (const change of changes.filter((c) => c.kind !== 'grids')) expect(gridOfChange(change)).toBe(own);
     expect(changes.filter((c) => c.kind === 'households')).toHaveLength(
-      h.recordsIn('households', own).length,
+      (await h.recordsIn('households', own)).length,
     );
   });
 
@@ -103,7 +107,7 @@ describe('pull', () => {
     const sensitive = people.filter(
       (p) => p.idNumber !== undefined || p.tags.some((t) => CARE_TAGS[t].isSensitive),
     );
-    const audit = h.store.listAudit(100, 'read-sensitive');
+    const audit = await h.store.journal.auditLog(h.townId, 100, 'read-sensitive');
     expect(audit.reduce((sum, row) => sum + (row.detail as { count: number }).count, 0)).toBe(
       sensitive.length,
     );
@@ -117,7 +121,7 @@ describe('pull', () => {
       expect(person).not.toHaveProperty('idNumber');
       expect(person.tags.filter((t) => CARE_TAGS[t].isSensitive)).toEqual([]);
     }
-    expect(h.store.listAudit(100, 'read-sensitive')).toEqual([]);
+    expect(await h.store.journal.auditLog(h.townId, 100, 'read-sensitive')).toEqual([]);
   });
 
   it('gives a department only the problems dispatched to it, and tells it when one is passed on', async () => {
@@ -154,7 +158,7 @@ describe('pull', () => {
     );
     const first = await h.pullAll(police);
     expect(first.map((c) => [c.kind, c.id])).toEqual([['problems', mine.id]]);
-    const cursor = h.store.currentVersion();
+    const cursor = await h.store.towns.version(h.townId);
     const transfer = {
       mutationId: 3,
       name: 'problem.act' as const,
@@ -186,13 +190,13 @@ describe('pull', () => {
   it("returns the client's lastMutationId, and 0 for another user's client", async () => {
     const worker = await h.login('wgy01');
     const clientId = newClientId();
-    const [a] = h.recordsIn('households', h.grid('XF-01'));
+    const [a] = await h.recordsIn('households', h.grid('XF-01'));
     await h.push(
       worker,
       clientId,
       numbered([householdUpdate(a!.id, { notes: 'x' }), householdUpdate(a!.id, { notes: 'y' })]),
     );
-    const cursor = h.store.currentVersion();
+    const cursor = await h.store.towns.version(h.townId);
     expect((await pullPage(worker, { cursor, clientId })).lastMutationId).toBe(2);
     const leader = await h.login('wgz01');
     expect((await pullPage(leader, { cursor, clientId })).lastMutationId).toBe(0);
@@ -213,7 +217,7 @@ describe('pull', () => {
       expect(
         await errorOf(await h.call('GET', `/api/pull?${query}`, { token, headers: PROTOCOL_HEADERS })),
       ).toMatchObject({ status: 400, reason: 'invalid-request' });
-    const beyond = await h.call('GET', `/api/pull?cursor=${h.store.currentVersion() + 1}`, {
+    const beyond = await h.call('GET', `/api/pull?cursor=${(await h.store.towns.version(h.townId)) + 1}`, {
       token,
       headers: PROTOCOL_HEADERS,
     });

@@ -1,4 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { Clients } from '../../src/server/store/clients.ts';
 import { pushResponseSchema, PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
 import type { Household, Problem } from '../../src/shared/schemas/index.ts';
 import {
@@ -21,11 +22,13 @@ let otherHousehold: Household;
 beforeEach(async () => {
   h = await createHarness({ households: 200 });
   worker = await h.login('wgy01');
-  ownHousehold = h.recordsIn('households', h.grid('XF-01'))[0]!;
-  otherHousehold = h.recordsIn('households', h.grid('XF-02'))[0]!;
+  ownHousehold = (await h.recordsIn('households', h.grid('XF-01')))[0]!;
+  otherHousehold = (await h.recordsIn('households', h.grid('XF-02')))[0]!;
 });
 
-const storedPhone = (id: string) => h.store.getRecord('households', id)?.data.phone;
+const recordOf = <K extends 'households' | 'problems'>(kind: K, id: string) =>
+  h.store.records.get(h.townId, kind, id);
+const storedPhone = async (id: string) => (await recordOf('households', id))?.data.phone;
 
 describe('push', () => {
   it('applies each mutation in its own savepoint and advances lastMutationId', async () => {
@@ -46,15 +49,15 @@ describe('push', () => {
         { mutationId: 2, status: 'applied' },
       ],
     });
-    expect(storedPhone(ownHousehold.id)).toBe('13911112222');
-    expect(h.store.getRecord('households', newOne.id)?.writtenBy).toBe(clientId);
-    expect(h.store.getClient(clientId)).toMatchObject({ lastMutationId: 2 });
+    expect(await storedPhone(ownHousehold.id)).toBe('13911112222');
+    expect((await recordOf('households', newOne.id))?.writtenBy).toBe(clientId);
+    expect(await h.store.clients.get(clientId)).toMatchObject({ lastMutationId: 2 });
   });
 
   it('skips mutations it has already applied (a retry after a lost answer)', async () => {
     const clientId = newClientId();
     await h.push(worker, clientId, numbered([householdUpdate(ownHousehold.id, { phone: '13911112222' })]));
-    const versionAfterFirst = h.store.currentVersion();
+    const versionAfterFirst = await h.store.towns.version(h.townId);
     const retry = await h.push(
       worker,
       clientId,
@@ -67,7 +70,7 @@ describe('push', () => {
       { mutationId: 1, status: 'duplicate' },
       { mutationId: 2, status: 'applied' },
     ]);
-    expect(h.store.currentVersion()).toBe(versionAfterFirst + 1);
+    expect(await h.store.towns.version(h.townId)).toBe(versionAfterFirst + 1);
   });
 
   it('rolls a whole request back when the database fails part-way, so the retry lands all of it', async () => {
@@ -76,23 +79,24 @@ describe('push', () => {
       householdUpdate(ownHousehold.id, { phone: '13911112222' }),
       householdUpdate(ownHousehold.id, { notes: '第二条' }),
     ]);
-    const versionBefore = h.store.currentVersion();
-    // The disk fills up on the second write of the request.
-    const writeRecord = h.store.writeRecord.bind(h.store);
-    let writes = 0;
-    h.store.writeRecord = ((...args: Parameters<typeof writeRecord>) => {
-      if (++writes === 2) throw new Error('SQLITE_FULL: database or disk is full');
-      return writeRecord(...args);
-    }) as typeof writeRecord;
+    const versionBefore = await h.store.towns.version(h.townId);
+    // The disk fills up part-way: the records of the request are written, its log entries are not.
+    const full = vi
+      .spyOn(Clients.prototype, 'logMutations')
+      .mockRejectedValueOnce(new Error('SQLITE_FULL: database or disk is full'));
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     await expect(h.push(worker, clientId, batch)).rejects.toThrow(/push: 500/);
-    expect(h.store.currentVersion()).toBe(versionBefore);
-    expect(storedPhone(ownHousehold.id)).not.toBe('13911112222');
-    expect(h.store.getClient(clientId)?.lastMutationId ?? 0).toBe(0);
+    expect(full).toHaveBeenCalledTimes(1);
+    full.mockRestore();
+    log.mockRestore();
+    expect(await h.store.towns.version(h.townId)).toBe(versionBefore);
+    expect(await storedPhone(ownHousehold.id)).not.toBe('13911112222');
+    expect((await h.store.clients.get(clientId))?.lastMutationId ?? 0).toBe(0);
 
     const retry = await h.push(worker, clientId, batch);
     expect(retry.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-    expect(storedPhone(ownHousehold.id)).toBe('13911112222');
-    expect(h.store.getRecord('households', ownHousehold.id)?.data.notes).toBe('第二条');
+    expect(await storedPhone(ownHousehold.id)).toBe('13911112222');
+    expect((await recordOf('households', ownHousehold.id))?.data.notes).toBe('第二条');
   });
 
   it('records a mutation that can never succeed as rejected with a reason, and moves on', async () => {
@@ -119,8 +123,8 @@ describe('push', () => {
       ['applied', undefined],
     ]);
     expect(response.results[0]!.message).toContain('电话号码格式不对');
-    expect(storedPhone(otherHousehold.id)).toBe(otherHousehold.phone);
-    expect(h.store.getMutationLog(clientId).map((m) => m.status)).toEqual([
+    expect(await storedPhone(otherHousehold.id)).toBe(otherHousehold.phone);
+    expect((await h.store.clients.mutationLog(clientId)).map((m) => m.status)).toEqual([
       'rejected',
       'rejected',
       'rejected',
@@ -159,7 +163,7 @@ describe('push', () => {
       'forbidden',
       'illegal-transition',
     ]);
-    const stored = h.store.getRecord('problems', problem.id)!.data;
+    const stored = (await recordOf('problems', problem.id))!.data;
     expect(stored.reporter).toMatchObject({ role: 'worker', name: '王丽' });
     expect(stored.status).toBe('reported');
   });
@@ -204,7 +208,7 @@ describe('push', () => {
     expect(
       (await h.call('POST', '/api/push', { token: worker, body: body([m(1), m(2, newClientId())]) })).status,
     ).toBe(400);
-    expect(h.store.getClient(clientId)).toBeUndefined();
+    expect(await h.store.clients.get(clientId)).toBeUndefined();
   });
 
   it('binds a client id to the first user who pushes with it', async () => {
@@ -266,7 +270,7 @@ describe('push', () => {
       numbered([householdUpdate(ownHousehold.id, { notes: 'x' })]),
     );
     expect(edit.results[0]).toMatchObject({ status: 'rejected', reason: 'forbidden' });
-    expect(h.store.getRecord('problems', problem.id)!.data.history.at(-1)!.actor).toMatchObject({
+    expect((await recordOf('problems', problem.id))!.data.history.at(-1)!.actor).toMatchObject({
       role: 'department',
       departmentId: 'dept-police',
     });
@@ -280,7 +284,7 @@ describe('push', () => {
       numbered([{ mutationId: 0, name: 'household.create', args: { household: foreign, people: [] } }]),
     );
     expect(response.results[0]).toMatchObject({ status: 'rejected', reason: 'forbidden' });
-    expect(h.store.getRecord('households', foreign.id)).toBeUndefined();
+    expect(await recordOf('households', foreign.id)).toBeUndefined();
   });
 
   it('does not stamp records in the future when the device clock runs fast', async () => {
@@ -291,6 +295,6 @@ describe('push', () => {
         createdAt: h.clock.now + 86_400_000,
       },
     ]);
-    expect(h.store.getRecord('households', ownHousehold.id)!.data.updatedAt).toBe(h.clock.now);
+    expect((await recordOf('households', ownHousehold.id))!.data.updatedAt).toBe(h.clock.now);
   });
 });

@@ -16,7 +16,7 @@ const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.m
 const port = 4399;
 const baseURL = `http://127.0.0.1:${port}`;
 
-const store = openStore({ file: ':memory:' });
+const store = await openStore({ file: ':memory:' });
 await seedDemo(store, { households: 3000 });
 const server = serve({ fetch: createServerApp({ store, distDir }).fetch, port, hostname: '127.0.0.1' });
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
@@ -161,5 +161,5 @@ try {
 } finally {
   await browser.close();
   server.close();
-  store.close?.();
+  await store.close();
 }
