@@ -15,6 +15,7 @@ const TREE = [
 function user(role: UserRole, gridIds: string[] = [], departmentId?: string): StoredUser {
   return {
     id: `u-${role}`,
+    townId: 'town-1',
     username: role,
     name: role,
     role,
@@ -34,6 +35,8 @@ describe('scopeFor', () => {
     expect([...scope.gridIds!].sort()).toEqual(['xf-01', 'xf-01-a']);
     expect([...scope.ancestorGridIds].sort()).toEqual(['town', 'xf']);
     expect(scope.assigneeKeys).toEqual(['worker:u-worker']);
+    // Every query the scope makes is of the account's town.
+    expect(scope.townId).toBe('town-1');
   });
 
   it('gives center and admin the town, and a department only its orders', () => {
