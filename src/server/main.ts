@@ -68,7 +68,10 @@ async function main() {
   console.log(`数据库：${'file' in storeOptions ? storeOptions.file : redactUrl(storeOptions.url)}`);
 
   if (config.isDemo) {
-    const seeded = await seedDemo(store, { households: config.households, secondTown: config.secondTown });
+    // Several processes may start together over one PostgreSQL: one seeds, the others find it done.
+    const seeded = await store.exclusively((tx) =>
+      seedDemo(tx, { households: config.households, secondTown: config.secondTown }),
+    );
     if (seeded.records > 0)
       console.log(
         `演示数据：${seeded.households} 户、${seeded.people} 人、近一周问题 ${seeded.problems} 件` +
@@ -81,7 +84,7 @@ async function main() {
       if (await store.accounts.byUsername(account.username)) accounts.push(account);
     if (accounts.length > 0) console.log(formatAccounts(accounts, seeded.password));
   } else {
-    const password = await ensureAdmin(store);
+    const password = await store.exclusively((tx) => ensureAdmin(tx));
     if (password) console.log(`已创建管理员账号 admin，初始密码：${password}（只显示这一次）`);
   }
 

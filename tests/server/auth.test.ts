@@ -59,7 +59,10 @@ describe('login', () => {
       ...(await h.store.journal.auditLog(h.townId, 10, 'login-failed')),
       ...(await h.store.journal.auditLog(null, 10, 'login-failed')),
     ];
-    expect(failed.map((e) => (e.detail as { username: string }).username).sort()).toEqual(['nobody', 'wgy01']);
+    expect(failed.map((e) => (e.detail as { username: string }).username).sort()).toEqual([
+      'nobody',
+      'wgy01',
+    ]);
   });
 
   it('throttles a username after 5 failures, even with the right password, until the window passes', async () => {
@@ -132,7 +135,9 @@ describe('sessions', () => {
       reason: 'unauthorized',
       message: '账号已停用，请联系管理员',
     });
-    expect((await h.store.journal.auditLog(h.townId, 5, 'revoke-user'))[0]).toMatchObject({ detail: { username: 'wgy01' } });
+    expect((await h.store.journal.auditLog(h.townId, 5, 'revoke-user'))[0]).toMatchObject({
+      detail: { username: 'wgy01' },
+    });
   });
 
   it('lets only an admin revoke, and not their own account', async () => {

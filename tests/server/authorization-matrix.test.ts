@@ -123,7 +123,9 @@ beforeAll(async () => {
   for (const kind of ['households', 'people'] as const)
     otherGridIds.push(...(await h.recordsIn(kind, h.grid('HK-01'))).map((r) => r.id));
   for (const code of ['XF-01', 'HK-01'])
-    idNumbers.push(...(await h.recordsIn('people', h.grid(code))).flatMap((p) => (p.idNumber ? [p.idNumber] : [])));
+    idNumbers.push(
+      ...(await h.recordsIn('people', h.grid(code))).flatMap((p) => (p.idNumber ? [p.idNumber] : [])),
+    );
   expect(otherGridIds.length).toBeGreaterThan(5);
   expect(idNumbers.length).toBeGreaterThan(5);
 });
@@ -216,7 +218,12 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
     // says nothing about whether the record exists.
     const { body } = await pushAs(principal, mutation);
     expect(body?.records).toEqual([
-      { kind: 'households', id: otherHousehold, version: await h.store.towns.version(h.townId), isDeleted: true },
+      {
+        kind: 'households',
+        id: otherHousehold,
+        version: await h.store.towns.version(h.townId),
+        isDeleted: true,
+      },
     ]);
   });
 
@@ -316,7 +323,9 @@ describe('the records the matrix wrote', () => {
   it('changed the other grid only through town-wide roles', async () => {
     const notes = (await h.store.records.get(h.townId, 'households', otherHousehold))!.data.notes;
     expect(['center 越界', 'admin 越界']).toContain(notes);
-    const events = (await h.store.records.get(h.townId, 'problems', otherProblem))!.data.history.map((e) => e.actor.role);
+    const events = (await h.store.records.get(h.townId, 'problems', otherProblem))!.data.history.map(
+      (e) => e.actor.role,
+    );
     expect(events.filter((role) => role !== 'worker' && role !== 'center' && role !== 'admin')).toEqual([]);
   });
 });

@@ -181,7 +181,9 @@ describe('concurrent edits of one household field', () => {
     await h.push(worker, newClientId(), [edit(idNumber('111'))]);
     await h.push(leader, newClientId(), [edit(idNumber('222'))]);
     expect((await conflictsSeenBy(leader)).map((c) => c.field)).toEqual(['idNumber']);
-    expect((await h.store.journal.auditLog(h.townId, 10, 'read-sensitive')).map((r) => r.detail)).toContainEqual({
+    expect(
+      (await h.store.journal.auditLog(h.townId, 10, 'read-sensitive')).map((r) => r.detail),
+    ).toContainEqual({
       kind: 'conflicts',
       count: 1,
     });

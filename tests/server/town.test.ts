@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ensureAdmin } from '../../src/server/demo.ts';
 import { createServerApp } from '../../src/server/http/app.ts';
-import { openStore } from '../../src/server/store/store.ts';
-import { loadTown } from '../../src/server/town.ts';
+import type { Store } from '../../src/server/store/store.ts';
+import { addTown, loadTown } from '../../src/server/town.ts';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse } from '../../src/shared/protocol.ts';
+import { openTestStore } from '../support/test-store.ts';
 
 /**
  * A real deployment (DEMO=off): the server starts with nothing but an administrator; the town's grid
@@ -28,37 +29,65 @@ const BUILDINGS = csv([
   ['HP-02', '和平花园', '1栋', '3', '18', '2', '4', '有', '有'],
 ]);
 
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+
+/** An empty database on the configured backend (SQLite in memory, or a fresh PostgreSQL database). */
+async function emptyStore(): Promise<Store> {
+  const store = await openTestStore();
+  stores.push(store);
+  return store;
+}
+
+/** The API over `store`, as a device calls it. */
+function clientOf(store: Store) {
+  const app = createServerApp({ store, kdf: KDF, now: () => NOW });
+  const call = async (path: string, token: string | undefined, body?: unknown, method?: string) =>
+    app.request(path, {
+      method: method ?? (body === undefined ? 'GET' : 'POST'),
+      headers: {
+        'content-type': 'application/json',
+        [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const login = async (username: string, password: string) => {
+    const response = await call('/api/login', undefined, { username, password });
+    if (response.status !== 200) throw new Error(`login ${username}: ${response.status}`);
+    return ((await response.json()) as { token: string }).token;
+  };
+  return { call, login };
+}
+
+/** The one town ensureAdmin made for a fresh deployment. */
+async function onlyTown(store: Store): Promise<string> {
+  const towns = await store.towns.list();
+  expect(towns).toHaveLength(1);
+  return towns[0]!.id;
+}
+
 describe('loading a real town', () => {
   it('loads the grid tree and buildings; a worker opened under them syncs exactly their grid', async () => {
-    const store = openStore({ file: ':memory:' });
+    const store = await emptyStore();
     const adminPassword = (await ensureAdmin(store, KDF))!;
-    expect(loadTown(store, { grids: GRIDS, buildings: BUILDINGS }, NOW)).toMatchObject({
+    const townId = await onlyTown(store);
+    expect(await loadTown(store, townId, { grids: GRIDS, buildings: BUILDINGS }, NOW)).toMatchObject({
       problems: [],
       grids: 4,
       buildings: 3,
     });
     // The same files again: nothing new is written.
-    const version = store.currentVersion();
-    expect(loadTown(store, { grids: GRIDS, buildings: BUILDINGS }, NOW)).toMatchObject({
+    const version = await store.towns.version(townId);
+    expect(await loadTown(store, townId, { grids: GRIDS, buildings: BUILDINGS }, NOW)).toMatchObject({
       grids: 0,
       unchanged: 7,
     });
-    expect(store.currentVersion()).toBe(version);
+    expect(await store.towns.version(townId)).toBe(version);
 
-    const app = createServerApp({ store, kdf: KDF, now: () => NOW });
-    const call = async (path: string, token: string | undefined, body?: unknown) =>
-      app.request(path, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    const login = async (username: string, password: string) =>
-      ((await (await call('/api/login', undefined, { username, password })).json()) as { token: string })
-        .token;
+    const { call, login } = clientOf(store);
 
     const admin = await login('admin', adminPassword);
     const grids = (await (await call('/api/pull?cursor=0', admin)).json()) as PullResponse;
@@ -91,7 +120,7 @@ describe('loading a real town', () => {
       ['HP-01', '和平社区第1网格', '综合网格', 'QS-XY'],
       ['HP-02', '和平社区第2网格', '综合网格', 'QS-HP'],
     ]);
-    expect(loadTown(store, { grids: moved }, NOW).problems).toEqual([]);
+    expect((await loadTown(store, townId, { grids: moved }, NOW)).problems).toEqual([]);
     const query = `cursor=${pulled.cursor}&scope=${encodeURIComponent(pulled.scopeKey)}`;
     const after = (await (await call(`/api/pull?${query}`, worker)).json()) as PullResponse;
     expect(after.rescoped).toBe(true);
@@ -107,15 +136,127 @@ describe('loading a real town', () => {
     expect(next.rescoped).toBeUndefined();
   });
 
-  it('writes nothing when a row has a problem, and says which', () => {
-    const store = openStore({ file: ':memory:' });
+  it('writes nothing when a row has a problem, and says which', async () => {
+    const store = await emptyStore();
+    const { town } = await addTown(store, 'QS', '青山镇', NOW, KDF);
     const broken = csv([
       ['编码', '名称', '类型', '上级编码'],
       ['QS', '青山镇', '镇', ''],
       ['HP-01', '和平社区第1网格', '综合网格', 'QS-HP'],
     ]);
-    const report = loadTown(store, { grids: broken }, NOW);
+    const report = await loadTown(store, town.id, { grids: broken }, NOW);
     expect(report.problems).toEqual([{ table: '网格表', line: 3, message: '上级编码 QS-HP 不存在' }]);
-    expect(store.countRecords()).toBe(0);
+    expect(await store.records.count()).toBe(0);
+    expect(await store.towns.version(town.id)).toBe(0);
+  });
+});
+
+describe('adding a town to the deployment', () => {
+  it("gives a new town an administrator who can sign in and sees nothing of the other town's", async () => {
+    const store = await emptyStore();
+    const firstPassword = (await ensureAdmin(store, KDF))!;
+    const firstTown = await onlyTown(store);
+    await loadTown(store, firstTown, { grids: GRIDS, buildings: BUILDINGS }, NOW);
+    const { call, login } = clientOf(store);
+    const firstAdmin = await login('admin', firstPassword);
+    // Something in the first town's audit log besides the sign-in.
+    expect(
+      (await call('/api/audit', firstAdmin, { action: 'export', detail: { what: '户籍表' } })).status,
+    ).toBe(201);
+
+    const added = await addTown(store, 'XY', '新苑镇', NOW, KDF);
+    expect(added.town).toMatchObject({ code: 'XY', name: '新苑镇', version: 0 });
+    expect(added.town.id).not.toBe(firstTown);
+    expect(added.admin?.username).toBe('xy_admin');
+    expect(added.admin!.password.length).toBeGreaterThanOrEqual(12);
+    expect((await store.towns.list()).map((t) => t.code).sort()).toEqual(['XY', 'default']);
+    const stored = (await store.accounts.byUsername('xy_admin'))!;
+    expect(stored).toMatchObject({ townId: added.town.id, role: 'admin', gridIds: [], revokedAt: null });
+    expect(stored.passwordHash).not.toContain(added.admin!.password);
+
+    const admin = await login('xy_admin', added.admin!.password);
+    const me = (await (await call('/api/me', admin)).json()) as { user: { role: string; gridIds: string[] } };
+    expect(me.user).toMatchObject({ role: 'admin', gridIds: [] });
+    // Nothing of the first town: no record, no account, no audit entry.
+    const pulled = (await (await call('/api/pull?cursor=0', admin)).json()) as PullResponse;
+    expect(pulled).toMatchObject({ changes: [], hasMore: false, cursor: 0 });
+    const users = (await (await call('/api/admin/users', admin)).json()) as { users: { username: string }[] };
+    expect(users.users.map((u) => u.username)).toEqual(['xy_admin']);
+    const audit = (await (await call('/api/admin/audit', admin)).json()) as {
+      entries: { userId: string | null; action: string }[];
+    };
+    expect(audit.entries.map((e) => e.action).sort()).toEqual(['create-town', 'login']);
+    const firstAdminId = (await store.accounts.byUsername('admin'))!.id;
+    expect(audit.entries.some((e) => e.userId === firstAdminId)).toBe(false);
+    const firstUser = await call(`/api/admin/users/${firstAdminId}/password`, admin, {
+      password: 'taken-over-2026',
+    });
+    expect(firstUser.status).toBe(404);
+
+    // Nor does the first town's administrator see the new town.
+    const firstUsers = (await (await call('/api/admin/users', firstAdmin)).json()) as {
+      users: { username: string }[];
+    };
+    expect(firstUsers.users.map((u) => u.username)).toEqual(['admin']);
+    const firstAudit = (await (await call('/api/admin/audit', firstAdmin)).json()) as {
+      entries: { action: string }[];
+    };
+    expect(firstAudit.entries.map((e) => e.action)).not.toContain('create-town');
+
+    // The new town loads its own grid table (the same codes as the first town's are fine) and pulls
+    // only that; the first town's devices see none of it.
+    const firstCursor = await store.towns.version(firstTown);
+    expect(await loadTown(store, added.town.id, { grids: GRIDS }, NOW)).toMatchObject({
+      problems: [],
+      grids: 4,
+    });
+    const own = (await (await call('/api/pull?cursor=0', admin)).json()) as PullResponse;
+    expect(own.changes.filter((c) => c.kind === 'grids')).toHaveLength(4);
+    expect(own.changes.some((c) => c.kind === 'buildings')).toBe(false);
+    const firstIds = new Set((await store.records.live(firstTown, 'grids')).map((g) => g.id));
+    expect(own.changes.some((c) => firstIds.has(c.id))).toBe(false);
+    expect(await store.towns.version(firstTown)).toBe(firstCursor);
+    const firstNext = (await (
+      await call(`/api/pull?cursor=${firstCursor}`, firstAdmin)
+    ).json()) as PullResponse;
+    expect(firstNext.changes).toEqual([]);
+  });
+
+  it('does not create a town twice: an existing code returns that town, without a new administrator', async () => {
+    const store = await emptyStore();
+    const first = await addTown(store, 'XY', '新苑镇', NOW, KDF);
+    const again = await addTown(store, 'XY', '新苑镇', NOW + 1000, KDF);
+    expect(again.admin).toBeUndefined();
+    expect(again.town).toMatchObject({ id: first.town.id, code: 'XY', name: '新苑镇' });
+    expect(await store.towns.list()).toHaveLength(1);
+    expect(await store.accounts.count(first.town.id)).toBe(1);
+    expect((await store.journal.auditLog(first.town.id, 10, 'create-town')).map((e) => e.detail)).toEqual([
+      { code: 'XY', name: '新苑镇' },
+    ]);
+    // The first administrator's password still works: nothing was reset.
+    const { login } = clientOf(store);
+    await login('xy_admin', first.admin!.password);
+  });
+
+  it('refuses a bad town code or name with a Chinese message, and creates nothing', async () => {
+    const store = await emptyStore();
+    for (const code of ['', '青石', 'Q S', 'QS!', 'x'.repeat(33), '../QS'])
+      await expect(addTown(store, code, '青石镇', NOW, KDF), JSON.stringify(code)).rejects.toThrow(
+        /^镇编码只能用字母、数字、- 和 _/,
+      );
+    for (const name of ['', '   ', '镇'.repeat(41)])
+      await expect(addTown(store, 'QS', name, NOW, KDF), JSON.stringify(name)).rejects.toThrow(
+        '镇名称不能为空，最多 40 个字',
+      );
+    expect(await store.towns.list()).toEqual([]);
+    expect(await store.accounts.count()).toBe(0);
+  });
+
+  it("refuses a code whose administrator's username another town's account already holds", async () => {
+    const store = await emptyStore();
+    await addTown(store, 'XY', '新苑镇', NOW, KDF);
+    // Codes are case-sensitive, usernames are not: xy and XY would share xy_admin.
+    await expect(addTown(store, 'xy', '另一个镇', NOW, KDF)).rejects.toThrow(/用户名 xy_admin 已被使用/);
+    expect((await store.towns.list()).map((t) => t.code)).toEqual(['XY']);
   });
 });

@@ -68,6 +68,17 @@ export class Store {
   }
 
   /**
+   * `fn` in one transaction that no other server process runs at the same time: seeding the demo
+   * or the first administrator when several processes start together over one PostgreSQL.
+   */
+  exclusively<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      if (tx.dialect === 'postgres') await tx.sql.run('SELECT pg_advisory_xact_lock(5041211)');
+      return fn(tx);
+    });
+  }
+
+  /**
    * Writes records at the town's next versions, in the order given, under the town's lock (the demo
    * seed, the town loader). The last version written.
    */
