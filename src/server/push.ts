@@ -134,7 +134,7 @@ function planChecked(
   mutation: Mutation,
   args: MutationArgs<MutationName>,
   refs: readonly RecordRef[],
-) {
+): Extract<Plan, { ok: true }> {
   try {
     const reads = scopedReads(ctx, refs);
     const { user } = ctx;
@@ -201,7 +201,6 @@ async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationR
     await load(ctx, refs);
     // 2.4
     const plan = planChecked(ctx, mutation, args, refs);
-    if (!plan.ok) throw new Error('unreachable');
     // 2.5 Every record written stays in (or lands in) the user's scope, and names only photos the user
     // may already see: a photo's hash is not a key to another grid's photo.
     await load(

@@ -37,6 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([...devices.values()].map((d) => d.close()));
+  await harness.store.close();
 });
 
 type Outcome = { ok: true; records: Map<string, unknown> } | { ok: false; message: string };

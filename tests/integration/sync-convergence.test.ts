@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordVisit } from '../../src/app/commands/round.ts';
 import { updateHousehold } from '../../src/app/commands/register.ts';
 import { createHarness, type Harness } from '../server/harness.ts';
@@ -10,6 +10,10 @@ let harness: Harness;
 
 beforeAll(async () => {
   harness = await createHarness({ households: 120 });
+});
+
+afterAll(async () => {
+  await harness.store.close();
 });
 
 const USERS = ['wgy01', 'wgy01', 'wgz01'] as const;

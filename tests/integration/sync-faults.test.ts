@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordVisit } from '../../src/app/commands/round.ts';
 import { updateHousehold } from '../../src/app/commands/register.ts';
 import { META_KEYS, readMeta } from '../../src/app/db/meta.ts';
@@ -18,6 +18,10 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(devices.splice(0).map((d) => d.close()));
+});
+
+afterAll(async () => {
+  await harness.store.close();
 });
 
 /**

@@ -22,6 +22,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(devices.splice(0).map((d) => d.close()));
+  await harness.store.close();
 });
 
 async function device(username: string, seed = 1): Promise<Device> {

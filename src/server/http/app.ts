@@ -174,7 +174,15 @@ export function createServerApp(options: ServerAppOptions): Hono<AppEnv> {
     c.req.path.startsWith('/api/blobs/') ? blobLimit(c, next) : jsonLimit(c, next),
   );
 
-  app.get('/api/health', (c) => c.json({ ok: true, protocolVersion: PROTOCOL_VERSION }));
+  // A load balancer's check: this process answers and reaches its database.
+  app.get('/api/health', async (c) => {
+    try {
+      await deps.store.sql.get('SELECT 1 AS ok');
+    } catch {
+      return c.json(errorBody('server-error', '服务器暂时连不上数据库'), 503, { 'Retry-After': '5' });
+    }
+    return c.json({ ok: true, protocolVersion: PROTOCOL_VERSION });
+  });
   registerAuthRoutes(app, deps);
   registerSyncRoutes(app, deps);
   registerBlobRoutes(app, deps);
