@@ -56,7 +56,7 @@ async function copyRows(
   const onConflict = SHARED_TABLES.has(table) ? ' ON CONFLICT DO NOTHING' : '';
   for (const chunk of chunked(rows, columns.length)) {
     await to.run(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => placeholders(columns.length)).join(', ')}${onConflict}`,
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders(columns.length, chunk.length)}${onConflict}`,
       chunk.flatMap((row) => columns.map((c) => row[c])),
     );
   }

@@ -90,7 +90,7 @@ export class Clients {
     for (const chunk of chunked(entries, 8)) {
       await this.#sql.run(
         `INSERT INTO mutation_log (client_id, mutation_id, user_id, name, status, reason, message, at)
-         VALUES ${chunk.map(() => placeholders(8)).join(', ')}`,
+         VALUES ${placeholders(8, chunk.length)}`,
         chunk.flatMap((e) => [
           e.clientId,
           e.mutationId,

@@ -13,7 +13,7 @@ export class Journal {
     for (const chunk of chunked(conflicts, 10)) {
       await this.#sql.run(
         `INSERT INTO conflicts (town_id, kind, record_id, field, overwritten, value, user_id, overwritten_client_id,
-           at, grid_id) VALUES ${chunk.map(() => placeholders(10)).join(', ')}`,
+           at, grid_id) VALUES ${placeholders(10, chunk.length)}`,
         chunk.flatMap((c) => [
           townId,
           c.kind,

@@ -110,7 +110,7 @@ export class Records {
       await this.#sql.run(
         `INSERT INTO records (town_id, kind, id, grid_id, assignee_id, prev_assignee_id, data, version, is_deleted,
            written_by, written_at, status, severity, level, category, source, reported_at, due_at, resolved_at)
-         VALUES ${chunk.map(() => placeholders(RECORD_COLUMNS)).join(', ')}
+         VALUES ${placeholders(RECORD_COLUMNS, chunk.length)}
          ON CONFLICT (town_id, kind, id) DO UPDATE SET grid_id = excluded.grid_id,
            assignee_id = excluded.assignee_id, prev_assignee_id = excluded.prev_assignee_id, data = excluded.data,
            version = excluded.version, is_deleted = excluded.is_deleted, written_by = excluded.written_by,
@@ -138,7 +138,7 @@ export class Records {
     );
     for (const chunk of chunked(refs, 4)) {
       await this.#sql.run(
-        `INSERT INTO blob_refs (town_id, sha256, kind, record_id) VALUES ${chunk.map(() => placeholders(4)).join(', ')}
+        `INSERT INTO blob_refs (town_id, sha256, kind, record_id) VALUES ${placeholders(4, chunk.length)}
          ON CONFLICT DO NOTHING`,
         chunk.flat(),
       );

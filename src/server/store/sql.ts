@@ -40,16 +40,27 @@ export function isInTransaction(executor: SqlExecutor): boolean {
   return (executor as { [IN_TRANSACTION]?: boolean })[IN_TRANSACTION] === true;
 }
 
-/** `(?, ?, ?)` for one row of `columns` values. */
-export function placeholders(columns: number): string {
-  return `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+const valuesLists = new Map<string, string>();
+
+/** `(?, ?, ?)` for one row of `columns` values; with `rows`, that many rows joined (memoized). */
+export function placeholders(columns: number, rows = 1): string {
+  const key = `${columns}x${rows}`;
+  let text = valuesLists.get(key);
+  if (text === undefined) {
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+    text = Array.from({ length: rows }, () => row).join(', ');
+    if (valuesLists.size > 1_000) valuesLists.clear();
+    valuesLists.set(key, text);
+  }
+  return text;
 }
 
 /**
- * Splits rows into chunks small enough for one statement: SQLite allows 32,766 parameters and
- * PostgreSQL 65,535; staying under 30,000 suits both.
+ * Splits rows into chunks for multi-row statements. Both engines allow far more parameters (SQLite
+ * 32,766, PostgreSQL 65,535), but past a few thousand the statement text and the argument list cost
+ * more than the round trips they save.
  */
-export function chunked<T>(rows: readonly T[], columns: number, maxParams = 30_000): T[][] {
+export function chunked<T>(rows: readonly T[], columns: number, maxParams = 2_000): T[][] {
   const size = Math.max(1, Math.floor(maxParams / columns));
   const chunks: T[][] = [];
   for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));

@@ -39,6 +39,8 @@ export class SqliteDatabase implements SqlDatabase {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
+      // Texts vary with IN lists and scope filters: keep the cache from growing without end.
+      if (this.#statements.size > 2_000) this.#statements.clear();
       this.#statements.set(sql, statement);
     }
     return statement;
