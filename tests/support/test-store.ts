@@ -27,7 +27,20 @@ export async function freshPostgresUrl(): Promise<string> {
   return url.toString();
 }
 
+const opened: Store[] = [];
+
+/**
+ * A store on a fresh database. PostgreSQL ones are closed when the test file ends (closeTestStores,
+ * from vitest-setup.ts) and drop idle connections quickly, so a run stays under max_connections.
+ */
 export async function openTestStore(backend: Backend = TEST_BACKEND): Promise<Store> {
   if (backend === 'sqlite') return openStore({ file: ':memory:' });
-  return openStore({ url: await freshPostgresUrl(), poolSize: 4 });
+  const store = await openStore({ url: await freshPostgresUrl(), poolSize: 4, idleTimeoutMs: 500 });
+  opened.push(store);
+  return store;
+}
+
+export async function closeTestStores() {
+  // A test may have closed its own store already; closing twice is refused by pg, and harmless.
+  await Promise.all(opened.splice(0).map((store) => store.close().catch(() => undefined)));
 }

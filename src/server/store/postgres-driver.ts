@@ -53,6 +53,8 @@ export interface PostgresOptions {
   url: string;
   /** Connections this process keeps open (several processes share the server's max_connections). */
   poolSize?: number;
+  /** How long an unused connection stays open (pg's default: 10 s). */
+  idleTimeoutMs?: number;
 }
 
 /** PostgreSQL through a pool of pg connections; a transaction holds one connection to its end. */
@@ -66,6 +68,7 @@ export class PostgresDatabase implements SqlDatabase {
       connectionString: options.url,
       max: options.poolSize ?? 10,
       types,
+      ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: options.idleTimeoutMs }),
       // Idle connections do not keep a finished process (a CLI, a test worker) alive.
       allowExitOnIdle: true,
     });

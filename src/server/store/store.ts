@@ -27,7 +27,7 @@ export type StoreOptions =
   /** A database file, or ':memory:' for tests (photos are then kept in memory too). */
   | { file: string; blobDir?: string }
   /** postgres://user:pass@host:port/db; photos are kept in the database, shared by every process. */
-  | { url: string; poolSize?: number };
+  | { url: string; poolSize?: number; idleTimeoutMs?: number };
 
 export class Store {
   readonly database: SqlDatabase;
