@@ -115,7 +115,10 @@ export const pullResponseSchema = z.object({
   /** Pass back as `cursor` next time. */
   cursor: z.number().int().nonnegative(),
   hasMore: z.boolean(),
-  /** How many changes remain after this page (for the first-pull progress bar). */
+  /**
+   * How many changes remain after this page, counted no further than 5,000 (a progress bar's worth:
+   * the server never counts the rest of a big town for it). Positive exactly when hasMore.
+   */
   remaining: z.number().int().nonnegative(),
   /** The client's last applied mutation: outbox rows up to it can be dropped even if a push answer was lost. */
   lastMutationId: z.number().int().nonnegative(),
