@@ -63,12 +63,30 @@ function parseArgs<N extends MutationName>(name: N, raw: unknown): MutationArgs<
   throw new Refusal('invalid', `${issue?.message ?? '数据不符合要求'}${path ? `（${path}）` : ''}`);
 }
 
-/** Args that parse, for loading ahead; anything else is refused when its turn comes. */
+/** Each mutation's args parsed once per request (zod is a good part of a push's cost). */
+type Parsed = { ok: true; args: MutationArgs<MutationName> } | { ok: false; refusal: Refusal };
+const parsedArgs = new WeakMap<Mutation, Parsed>();
+
+function parsedOf(mutation: Mutation): Parsed {
+  let parsed = parsedArgs.get(mutation);
+  if (!parsed) {
+    try {
+      parsed = { ok: true, args: parseArgs(mutation.name, mutation.args) };
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      parsed = { ok: false, refusal: error };
+    }
+    parsedArgs.set(mutation, parsed);
+  }
+  return parsed;
+}
+
+/** What a mutation whose args parse reads, for loading ahead; anything else is refused in its turn. */
 function refsOf(mutation: Mutation): readonly RecordRef[] {
-  const parsed = mutationArgsSchemas[mutation.name].safeParse(mutation.args);
-  if (!parsed.success) return [];
+  const parsed = parsedOf(mutation);
+  if (!parsed.ok) return [];
   try {
-    return readsOf(mutation.name, parsed.data as MutationArgs<typeof mutation.name>);
+    return readsOf(mutation.name, parsed.args);
   } catch {
     return [];
   }
@@ -193,7 +211,9 @@ async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationR
     });
   try {
     // 2.2 Re-validate the args with the shared schema: the device's check is a courtesy, this one counts.
-    const args = parseArgs(name, mutation.args);
+    const parsed = parsedOf(mutation);
+    if (!parsed.ok) throw parsed.refusal;
+    const args = parsed.args;
     // 2.3 The role may send this kind of mutation at all.
     if (scope.role === 'department' && !DEPARTMENT_MUTATIONS.has(name))
       throw new Refusal('forbidden', '职能部门只能办理派给本部门的问题');

@@ -65,11 +65,17 @@ const problemColumns = (kind: RecordKind, record: RecordOf<RecordKind>) => {
   return [p.status, p.severity, p.level, p.category, p.source, p.reportedAt, p.dueAt, p.resolvedAt ?? null];
 };
 
+export type GridTree = readonly { id: string; parentId: string | null }[];
+/** Per database and town: the grid tree and the stamp it was read at (see Records.gridTree). */
+export type GridTreeCache = Map<string, { stamp: string; tree: GridTree }>;
+
 /** A town's records and its change log (every record's latest version is its entry in the log). */
 export class Records {
   readonly #sql: SqlExecutor;
-  constructor(sql: SqlExecutor) {
+  readonly #gridTrees: GridTreeCache;
+  constructor(sql: SqlExecutor, gridTrees: GridTreeCache = new Map()) {
     this.#sql = sql;
+    this.#gridTrees = gridTrees;
   }
 
   async get<K extends RecordKind>(townId: string, kind: K, id: string): Promise<StoredRecord<K> | undefined> {
@@ -154,12 +160,26 @@ export class Records {
     return rows.map((row) => JSON.parse(row.data) as RecordOf<K>);
   }
 
-  /** Grid records' tree (for scope: a user covering a community covers its grids). */
-  async gridTree(townId: string): Promise<{ id: string; parentId: string | null }[]> {
-    return (await this.live(townId, 'grids')).map((grid) => ({
+  /**
+   * Grid records' tree (for scope: a user covering a community covers its grids). Asked on every
+   * request, so kept per town and read again only when the town's grids have changed (their count or
+   * newest version: two numbers off the primary key instead of parsing every grid).
+   */
+  async gridTree(townId: string): Promise<GridTree> {
+    const mark = await this.#sql.get<{ n: number; newest: number | null }>(
+      "SELECT COUNT(*) AS n, MAX(version) AS newest FROM records WHERE town_id = ? AND kind = 'grids'",
+      [townId],
+    );
+    const stamp = `${mark?.n ?? 0}/${mark?.newest ?? 0}`;
+    const cached = this.#gridTrees.get(townId);
+    if (cached?.stamp === stamp) return cached.tree;
+    const tree = (await this.live(townId, 'grids')).map((grid) => ({
       id: grid.id,
       parentId: grid.parentId ?? null,
     }));
+    if (this.#gridTrees.size > 10_000) this.#gridTrees.clear();
+    this.#gridTrees.set(townId, { stamp, tree });
+    return tree;
   }
 
   /** Records of one town, or of the whole deployment. */

@@ -15,7 +15,7 @@ import { Clients } from './clients.ts';
 import { Journal } from './journal.ts';
 import { migrate } from './migrations.ts';
 import { PostgresDatabase } from './postgres-driver.ts';
-import { prevAssigneeOf, Records, type RecordWrite } from './records.ts';
+import { prevAssigneeOf, Records, type GridTreeCache, type RecordWrite } from './records.ts';
 import { isInTransaction, type SqlDatabase, type SqlExecutor, type TransactionOptions } from './sql.ts';
 import { SqliteDatabase } from './sqlite-driver.ts';
 import { Towns } from './towns.ts';
@@ -41,18 +41,22 @@ export class Store {
   readonly journal: Journal;
   readonly blobs: Blobs;
 
+  readonly #gridTrees: GridTreeCache;
+
   constructor(
     database: SqlDatabase,
     bytes: BlobBytes | ((sql: SqlExecutor) => BlobBytes),
     sql: SqlExecutor = database,
+    gridTrees: GridTreeCache = new Map(),
   ) {
+    this.#gridTrees = gridTrees;
     this.database = database;
     this.sql = sql;
     this.#bytes = bytes;
     this.towns = new Towns(sql);
     this.accounts = new Accounts(sql);
     this.clients = new Clients(sql);
-    this.records = new Records(sql);
+    this.records = new Records(sql, gridTrees);
     this.journal = new Journal(sql);
     this.blobs = new Blobs(sql, typeof bytes === 'function' ? bytes(sql) : bytes);
   }
@@ -64,7 +68,10 @@ export class Store {
   /** `fn` with a store whose every statement is in one transaction (joined when already in one). */
   transaction<T>(fn: (tx: Store) => Promise<T>, options?: TransactionOptions): Promise<T> {
     if (isInTransaction(this.sql)) return fn(this);
-    return this.database.transaction((sql) => fn(new Store(this.database, this.#bytes, sql)), options);
+    return this.database.transaction(
+      (sql) => fn(new Store(this.database, this.#bytes, sql, this.#gridTrees)),
+      options,
+    );
   }
 
   /**
