@@ -44,7 +44,9 @@ test.afterAll(async () => {
   await cluster?.stop();
 });
 
-test.afterEach(async ({}, testInfo) => {
+// What both processes printed, on a failure.
+test.afterEach(async () => {
+  const testInfo = test.info();
   if (testInfo.status === testInfo.expectedStatus) return;
   for (const [i, server] of servers.entries())
     await testInfo.attach(`server-${i + 1}.log`, { body: server.output(), contentType: 'text/plain' });

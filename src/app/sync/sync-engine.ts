@@ -89,6 +89,8 @@ export class SyncEngine {
     remaining: 0,
   };
   #running: Promise<void> | null = null;
+  /** The push-and-pull under way (syncOnce), joined by whoever asks for one meanwhile. */
+  #inFlight: Promise<void> | null = null;
   #again = false;
   #againIsManual = false;
   #failures = 0;
@@ -191,10 +193,21 @@ export class SyncEngine {
     }
   }
 
-  /** One full round, throwing on the first failure (tests and the first login call this directly). */
-  async syncOnce(actor: PlanActor): Promise<void> {
-    await this.push(actor);
-    await this.pull(actor);
+  /**
+   * One full round, throwing on the first failure (tests and the first login call this directly).
+   * A round already under way is joined, not run again beside it: the sign-in download and the sync
+   * the signed-in app starts would otherwise pull the whole register twice at once.
+   */
+  syncOnce(actor: PlanActor): Promise<void> {
+    this.#inFlight ??= (async () => {
+      try {
+        await this.push(actor);
+        await this.pull(actor);
+      } finally {
+        this.#inFlight = null;
+      }
+    })();
+    return this.#inFlight;
   }
 
   /**
