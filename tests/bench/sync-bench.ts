@@ -406,7 +406,7 @@ async function serverPushFigures(): Promise<MeasuredFigure[]> {
         note:
           `${met ? 'met' : 'MISSED'}: ${mutations} mutations (half household.update of notes, half visit.record ` +
           `with residents, five sees and a need every ${NEED_EVERY * 2}th) in ${seconds(wallMs)}; ${outcome}; ` +
-          `validation, authorization, planning and one SQLite transaction per request and a savepoint per mutation, as the server does; ` +
+          `validation, authorization and planning in memory, then one SQLite transaction per request under the town's lock, as the server does; ` +
           `server threads on a CPU ${serverCpu.toFixed(2)} s = ${cpuPerMutationUs.toFixed(0)} µs per mutation ` +
           `(${(1e6 / cpuPerMutationUs).toFixed(0)}/s if the server had a core to itself and never waited), ` +
           `main thread runnable but waiting for a CPU ${serverWaited.toFixed(2)} s (${loadNote()}), ` +

@@ -146,7 +146,9 @@ describe('the device and the server give one write one meaning', () => {
 
   it('a helper may not write an ID number or a sensitive tag, and keeps the tags it cannot see', async () => {
     const helper = devices.get('zxh01')!;
-    const person = (await live('people', 'XF-01')).find((p) => p.status === 'resident' && p.tags.length === 0)!;
+    const person = (await live('people', 'XF-01')).find(
+      (p) => p.status === 'resident' && p.tags.length === 0,
+    )!;
     const idNumber = { id: person.id, changes: { idNumber: VALID_ID } };
     expect(await expectSame('zxh01', 'person.update', idNumber)).toMatchObject({ ok: false });
     await expect(updatePerson(helper.ctx, person.id, { idNumber: VALID_ID })).rejects.toThrow(

@@ -77,7 +77,9 @@ async function expectExactlyOnceInOrder(device: Device, expected: number) {
 async function expectServerState(device: Device, visits: string[], lastNotes: Map<string, string>) {
   const gridId = (await device.db.households.get([...lastNotes.keys()][0]!))!.gridId;
   const clientId = await readMeta<string>(device.db, META_KEYS.clientId);
-  expect((await serverLog(clientId!)).filter((row) => row.name === 'visit.record')).toHaveLength(visits.length);
+  expect((await serverLog(clientId!)).filter((row) => row.name === 'visit.record')).toHaveLength(
+    visits.length,
+  );
   // Each visit stored once on the server, none doubled, none lost.
   const serverVisitIds = (await harness.recordsIn('visits', gridId)).map((v) => v.id);
   const mine = new Set(visits);
