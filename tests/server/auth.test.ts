@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashPassword, SESSION_TTL_MS, verifyPassword } from '../../src/server/auth.ts';
+import { hashPassword, LoginThrottle, SESSION_TTL_MS, verifyPassword } from '../../src/server/auth.ts';
 import { loginResponseSchema } from '../../src/shared/protocol.ts';
-import { createHarness, errorOf, PASSWORD, TEST_KDF, type Harness } from './harness.ts';
+import { createHarness, errorOf, PASSWORD, T0, TEST_KDF, type Harness } from './harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -88,6 +88,43 @@ describe('login', () => {
       status: 400,
       reason: 'invalid-request',
     });
+  });
+});
+
+describe('LoginThrottle', () => {
+  it('counts failures per key in the database: another server process sees them, the window ends them', async () => {
+    let now = T0;
+    const options = { maxFailures: 3, windowMs: 60_000, now: () => now };
+    const one = new LoginThrottle(h.store.accounts, options);
+    const other = new LoginThrottle(h.store.accounts, options);
+    const key = 'user:wgy01|10.0.0.1';
+    for (let i = 0; i < 2; i++) await one.fail(key);
+    expect(await other.retryAfter(key)).toBe(0);
+    await other.fail(key);
+    // Three failures from either process: both refuse until the window ends.
+    expect(await one.retryAfter(key)).toBe(60_000);
+    expect(await other.retryAfter(key)).toBe(60_000);
+    expect(await one.retryAfter(key, 10)).toBe(0);
+    expect(await one.retryAfter('user:wgy01|10.0.0.2')).toBe(0);
+    now += 45_000;
+    expect(await other.retryAfter(key)).toBe(15_000);
+    now += 15_000;
+    expect(await other.retryAfter(key)).toBe(0);
+    // A failure after the window starts a new one, counting from one.
+    await one.fail(key);
+    expect(await h.store.accounts.failures(key)).toEqual({ count: 1, resetAt: now + 60_000 });
+    await one.succeed(key);
+    expect(await h.store.accounts.failures(key)).toBeUndefined();
+
+    // Forgetting an account's failures (a password reset) forgets them from every address, and only them.
+    const elsewhere = 'user:wgy01|10.0.0.2';
+    for (const k of [key, elsewhere, 'user:wgy010|10.0.0.1', 'address:10.0.0.1'])
+      for (let i = 0; i < 3; i++) await one.fail(k);
+    await other.forgetPrefix('user:wgy01|');
+    expect(await one.retryAfter(key)).toBe(0);
+    expect(await one.retryAfter(elsewhere)).toBe(0);
+    expect(await one.retryAfter('user:wgy010|10.0.0.1')).toBe(60_000);
+    expect(await one.retryAfter('address:10.0.0.1')).toBe(60_000);
   });
 });
 

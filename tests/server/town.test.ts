@@ -144,10 +144,12 @@ describe('loading a real town', () => {
       ['QS', '青山镇', '镇', ''],
       ['HP-01', '和平社区第1网格', '综合网格', 'QS-HP'],
     ]);
+    const [records, version] = [await store.records.count(), await store.towns.version(town.id)];
     const report = await loadTown(store, town.id, { grids: broken }, NOW);
     expect(report.problems).toEqual([{ table: '网格表', line: 3, message: '上级编码 QS-HP 不存在' }]);
-    expect(await store.records.count()).toBe(0);
-    expect(await store.towns.version(town.id)).toBe(0);
+    expect(await store.records.count()).toBe(records);
+    expect(await store.records.live(town.id, 'grids')).toEqual([]);
+    expect(await store.towns.version(town.id)).toBe(version);
   });
 });
 
@@ -179,7 +181,16 @@ describe('adding a town to the deployment', () => {
     expect(me.user).toMatchObject({ role: 'admin', gridIds: [] });
     // Nothing of the first town: no record, no account, no audit entry.
     const pulled = (await (await call('/api/pull?cursor=0', admin)).json()) as PullResponse;
-    expect(pulled).toMatchObject({ changes: [], hasMore: false, cursor: 0 });
+    // Exactly what the new town holds (whatever a town starts with), and no grid or building of the first.
+    const held = await store.sql.all<{ kind: string; id: string }>(
+      'SELECT kind, id FROM records WHERE town_id = ?',
+      [added.town.id],
+    );
+    expect(new Set(pulled.changes.map((c) => `${c.kind}/${c.id}`))).toEqual(
+      new Set(held.map((r) => `${r.kind}/${r.id}`)),
+    );
+    expect(pulled.changes.filter((c) => c.kind === 'grids' || c.kind === 'buildings')).toEqual([]);
+    expect(pulled).toMatchObject({ hasMore: false, cursor: await store.towns.version(added.town.id) });
     const users = (await (await call('/api/admin/users', admin)).json()) as { users: { username: string }[] };
     expect(users.users.map((u) => u.username)).toEqual(['xy_admin']);
     const audit = (await (await call('/api/admin/audit', admin)).json()) as {
