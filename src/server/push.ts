@@ -233,6 +233,17 @@ async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationR
         throw new Refusal('forbidden', OUT_OF_SCOPE);
       await checkPhotos(ctx, photoIdsOf(write.record), new Set(photoIdsOf(before?.data)));
     }
+    // A record lands only in a grid of this town: a town-wide role covers every grid id, so a
+    // stray one (another town's, or none) would otherwise pass the scope check.
+    const gridsNamed = plan.writes.flatMap((w) => {
+      const gridId = w.kind === 'grids' ? null : gridIdOf(w.kind, w.record);
+      return gridId === null ? [] : [{ kind: 'grids' as const, id: gridId }];
+    });
+    await load(ctx, gridsNamed);
+    for (const grid of gridsNamed) {
+      const stored = held(ctx, 'grids', grid.id);
+      if (!stored || stored.isDeleted) throw new Refusal('invalid', `没有这个网格：${grid.id}`);
+    }
     // 2.6 Into the overlay: conflicts, records at the next versions, the log.
     const gridOf = new Map(plan.writes.map((w) => [refKey(w.kind, w.record.id), gridIdOf(w.kind, w.record)]));
     for (const conflict of plan.conflicts) {

@@ -216,6 +216,18 @@ describe('push never crosses towns', () => {
     expect(await h.store.records.get(qsTown, 'households', foreign.id)).toBeUndefined();
     expect(await h.store.records.get(h.townId, 'households', foreign.id)).toBeUndefined();
   });
+
+  it("refuses the town-wide admin a record in a grid its town does not have (红星镇's, or none at all)", async () => {
+    for (const gridId of [h.grid('XF-01'), '01900000-0000-7000-8000-0000000ffff1']) {
+      const stray = newHousehold(gridId);
+      const answer = await h.push(qsAdmin, newClientId(), [
+        { mutationId: 1, name: 'household.create', args: { household: stray, people: [] } },
+      ]);
+      expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: 'invalid' });
+      expect((answer.results[0] as { message?: string }).message).toContain('没有这个网格');
+      expect(await h.store.records.get(qsTown, 'households', stray.id)).toBeUndefined();
+    }
+  });
 });
 
 describe('administration never crosses towns', () => {
