@@ -8,17 +8,15 @@
  * written at the end with the client's lastMutationId: a crash loses the request whole, and a retry
  * skips what landed.
  */
-import zhCN from 'zod/v4/locales/zh-CN.js';
 import {
   planMutation,
   readsFromLoaded,
-  readsOf,
   refKey,
   type Plan,
   type PlanReads,
   type RecordRef,
 } from '../shared/domain/apply-mutation.ts';
-import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../shared/mutations.ts';
+import type { MutationArgs, MutationName } from '../shared/mutations.ts';
 import type {
   Mutation,
   MutationResult,
@@ -27,6 +25,7 @@ import type {
   RejectionReason,
 } from '../shared/protocol.ts';
 import { gridIdOf, type RecordKind } from '../shared/records.ts';
+import { DEPARTMENT_MUTATIONS, parsedOf, Refusal, refsOf } from './push-args.ts';
 import { gridFilter, mayRead, mayWrite, recordFilter, type Scope } from './scope.ts';
 import { prevAssigneeOf, type RecordWrite } from './store/records.ts';
 import {
@@ -40,57 +39,7 @@ import {
 } from './store/store.ts';
 import { visibleChange } from './visible.ts';
 
-const zhErrorMap = zhCN().localeError;
 const OUT_OF_SCOPE = '无权操作这条记录：不在您负责的网格或承办范围内';
-
-/** Thrown while a mutation is checked to refuse it; caught by applyOne, never escapes. */
-class Refusal extends Error {
-  readonly reason: RejectionReason;
-  constructor(reason: RejectionReason, message: string) {
-    super(message);
-    this.reason = reason;
-  }
-}
-
-/** Mutations a department may send: it handles the orders it is given, and nothing else. */
-const DEPARTMENT_MUTATIONS: ReadonlySet<MutationName> = new Set<MutationName>(['problem.act']);
-
-function parseArgs<N extends MutationName>(name: N, raw: unknown): MutationArgs<N> {
-  const parsed = mutationArgsSchemas[name].safeParse(raw, { error: zhErrorMap });
-  if (parsed.success) return parsed.data as MutationArgs<N>;
-  const issue = parsed.error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
-  throw new Refusal('invalid', `${issue?.message ?? '数据不符合要求'}${path ? `（${path}）` : ''}`);
-}
-
-/** Each mutation's args parsed once per request (zod is a good part of a push's cost). */
-type Parsed = { ok: true; args: MutationArgs<MutationName> } | { ok: false; refusal: Refusal };
-const parsedArgs = new WeakMap<Mutation, Parsed>();
-
-function parsedOf(mutation: Mutation): Parsed {
-  let parsed = parsedArgs.get(mutation);
-  if (!parsed) {
-    try {
-      parsed = { ok: true, args: parseArgs(mutation.name, mutation.args) };
-    } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
-      parsed = { ok: false, refusal: error };
-    }
-    parsedArgs.set(mutation, parsed);
-  }
-  return parsed;
-}
-
-/** What a mutation whose args parse reads, for loading ahead; anything else is refused in its turn. */
-function refsOf(mutation: Mutation): readonly RecordRef[] {
-  const parsed = parsedOf(mutation);
-  if (!parsed.ok) return [];
-  try {
-    return readsOf(mutation.name, parsed.args);
-  } catch {
-    return [];
-  }
-}
 
 interface PushContext {
   tx: Store;
