@@ -306,10 +306,43 @@ export function pushMutations(
   input: PushInput,
   now: number,
 ): Promise<PushResponse> {
+  return inTownOrder(store, scope.townId, () => pushTransaction(store, user, scope, input, now));
+}
+
+/**
+ * Pushes of one town queue here, in this process, before they take a database connection: only
+ * one per process then waits on the town's lock in the database, and the other requests (pulls,
+ * sign-ins, other towns) keep the rest of the pool instead of finding every connection parked
+ * behind the lock.
+ */
+const townQueues = new WeakMap<Store['database'], Map<string, Promise<unknown>>>();
+
+function inTownOrder<T>(store: Store, townId: string, fn: () => Promise<T>): Promise<T> {
+  let queues = townQueues.get(store.database);
+  if (!queues) townQueues.set(store.database, (queues = new Map()));
+  const previous = queues.get(townId) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(townId, tail);
+  void tail.then(() => {
+    if (queues.get(townId) === tail) queues.delete(townId);
+  });
+  return run;
+}
+
+function pushTransaction(
+  store: Store,
+  user: StoredUser,
+  scope: Scope,
+  input: PushInput,
+  now: number,
+): Promise<PushResponse> {
   return store.transaction(async (tx) => {
     // The town's lock first: everything read after it is what the previous push of the town committed.
-    const version = await tx.towns.lock(scope.townId);
-    const client = await tx.clients.get(input.clientId);
+    const { version, client } = await tx.towns.lock(scope.townId, input.clientId);
     if (!client || client.userId !== user.id) throw new Error('client not bound to this user');
     const ctx: PushContext = {
       tx,

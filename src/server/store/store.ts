@@ -96,7 +96,7 @@ export class Store {
     at: number,
   ): Promise<number> {
     return this.transaction(async (tx) => {
-      let version = await tx.towns.lock(townId);
+      let { version } = await tx.towns.lock(townId);
       const problems = items.filter((item) => item.kind === 'problems');
       const before =
         problems.length > 0

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from './sql.ts';
-import type { Town } from './types.ts';
+import type { ClientRow, Town } from './types.ts';
 
 interface TownRow {
   id: string;
@@ -60,18 +60,35 @@ export class Towns {
   }
 
   /**
-   * Takes the town's write lock (until the transaction ends) and returns its counter. PostgreSQL:
-   * the row lock queues every other push of this town behind this one, and no other town's; SQLite:
-   * the transaction already holds the only write lock there is.
+   * Takes the town's write lock (until the transaction ends) and returns its counter, with the
+   * pushing device's row read in the same round trip. PostgreSQL: the row lock queues every other
+   * push of this town behind this one, and no other town's; NO KEY UPDATE, because the counter is
+   * not a key: inserts naming the town (a new device, account or record) need only a key-share lock
+   * and are not held up by it. SQLite: the transaction already holds the only write lock there is.
    */
-  async lock(id: string): Promise<number> {
+  async lock(id: string, clientId = ''): Promise<{ version: number; client: ClientRow | undefined }> {
     const sql =
-      this.#sql.dialect === 'postgres'
-        ? 'SELECT version FROM towns WHERE id = ? FOR UPDATE'
-        : 'SELECT version FROM towns WHERE id = ?';
-    const row = await this.#sql.get<{ version: number }>(sql, [id]);
+      `SELECT t.version AS version, c.town_id, c.user_id, c.last_mutation_id, c.pulled_version
+       FROM towns t LEFT JOIN clients c ON c.client_id = ? WHERE t.id = ?` +
+      (this.#sql.dialect === 'postgres' ? ' FOR NO KEY UPDATE OF t' : '');
+    const row = await this.#sql.get<{
+      version: number;
+      town_id: string | null;
+      user_id: string | null;
+      last_mutation_id: number | null;
+      pulled_version: number | null;
+    }>(sql, [clientId, id]);
     if (!row) throw new Error(`no town ${id}`);
-    return row.version;
+    const client =
+      row.user_id === null
+        ? undefined
+        : {
+            townId: row.town_id!,
+            userId: row.user_id,
+            lastMutationId: row.last_mutation_id!,
+            pulledVersion: row.pulled_version!,
+          };
+    return { version: row.version, client };
   }
 
   /** Moves the counter to `version`, the last one the transaction used (it holds the lock). */
