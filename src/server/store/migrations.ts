@@ -201,9 +201,14 @@ export function migrationsFor(db: Pick<SqlDatabase, 'dialect'>): readonly Migrat
 
 /** Applies the steps the database has not had yet; the versions applied. */
 export async function migrate(db: SqlDatabase, now = Date.now()): Promise<number[]> {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
-  );
+  // Under the same lock as the steps: two PostgreSQL sessions creating one table "if not exists"
+  // at the same moment can still collide.
+  await db.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(5041210)');
+    await tx.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+  });
   // A rebuild renames tables that others reference: SQLite checks keys again only when it is over.
   if (db.dialect === 'sqlite') await db.exec('PRAGMA foreign_keys = OFF');
   const applied: number[] = [];
