@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DEPARTMENTS } from '../shared/domain/departments.ts';
+import { DEFAULT_DEPARTMENTS, defaultDepartmentRecords } from '../shared/domain/departments.ts';
 import { generateDemoProblems } from '../shared/domain/demo-problems.ts';
 import { generateDemoTown, type DemoTownOptions } from '../shared/domain/demo-town.ts';
 import { newId } from '../shared/domain/ids.ts';
@@ -26,7 +26,7 @@ export interface DemoAccount {
   note: string;
 }
 
-const departmentName = (id: string) => DEPARTMENTS.find((d) => d.id === id)?.name ?? id;
+const departmentName = (id: string) => DEFAULT_DEPARTMENTS.find((d) => d.id === id)?.name ?? id;
 
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'wgy01', name: '王丽', role: 'worker', gridCodes: ['XF-01'], note: '网格员 · 幸福社区第1网格' },
@@ -189,7 +189,9 @@ async function seedTown(
     report.generateMs = performance.now() - started;
     started = performance.now();
     // Parents before children (grids, then what lies in them), so a first pull arrives in that order too.
+    // The town's departments first: the demo problems are dispatched to them.
     const groups: [RecordKind, readonly RecordOf<RecordKind>[]][] = [
+      ['departments', defaultDepartmentRecords(now)],
       ['grids', town.grids],
       ['buildings', town.buildings],
       ['enterprises', town.enterprises],
@@ -262,6 +264,7 @@ async function seedDemoProblems(
   places: ReadonlyMap<string, string[]>,
 ): Promise<number> {
   const grids = (await store.records.live(townId, 'grids')).filter((grid) => grid.kind === 'grid');
+  const departments = await store.records.live(townId, 'departments');
   const users = (await store.accounts.list(townId)).filter((user) =>
     DEMO_ACCOUNTS.some((account) => account.username === user.username),
   );
@@ -294,7 +297,14 @@ async function seedDemoProblems(
 
   const bytes = readFileSync(DEMO_PHOTO);
   const photoId = createHash('sha256').update(bytes).digest('hex');
-  const common = { departmentStaff, lastDay: shanghaiDay(now), days: 7, notAfter: now, photoIds: [photoId] };
+  const common = {
+    departments,
+    departmentStaff,
+    lastDay: shanghaiDay(now),
+    days: 7,
+    notAfter: now,
+    photoIds: [photoId],
+  };
   const townWide = generateDemoProblems({
     ...common,
     grids: demoGrids,

@@ -12,6 +12,7 @@ import {
 } from './demo.ts';
 import { createServerApp } from './http/app.ts';
 import { openStore, storeOptionsFrom } from './store/store.ts';
+import { ensureDepartments } from './town.ts';
 
 /** A database URL as it may be printed: without its password. */
 export function redactUrl(url: string): string {
@@ -87,6 +88,15 @@ async function main() {
     const password = await store.exclusively((tx) => ensureAdmin(tx));
     if (password) console.log(`已创建管理员账号 admin，初始密码：${password}（只显示这一次）`);
   }
+
+  // A town from before departments were records (or a deployment's first town) gets the default list
+  // once, so it can dispatch; a town that has its departments keeps them.
+  const added = await store.exclusively(async (tx) => {
+    let count = 0;
+    for (const town of await tx.towns.list()) count += await ensureDepartments(tx, town.id, Date.now());
+    return count;
+  });
+  if (added > 0) console.log(`已为没有承办部门的镇添加默认承办部门（共 ${added} 个）。`);
 
   const app = createServerApp({ store, distDir, trustProxy: config.trustProxy });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

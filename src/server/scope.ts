@@ -66,6 +66,11 @@ export function scopeFor(
   return { ...base, gridIds, ancestorGridIds, assigneeKeys };
 }
 
+/** Whether the scope holds anything at all (a department account of no department holds nothing). */
+function coversAnything(scope: Scope): boolean {
+  return scope.gridIds === null || scope.gridIds.size > 0 || scope.assigneeKeys.length > 0;
+}
+
 export function coversGrid(scope: Scope, gridId: string | null): boolean {
   // A record of no grid (a town-wide checklist template) is town-wide data.
   if (scope.gridIds === null) return true;
@@ -85,6 +90,8 @@ export function mayRead(scope: Scope, row: ScopedRow): boolean {
   if (row.kind === 'grids' && scope.ancestorGridIds.has(row.id)) return true;
   // Town-wide templates are for every grid role to run.
   if (row.kind === 'checklistTemplates' && row.gridId === null && scope.role !== 'department') return true;
+  // The town's departments are for everyone in it: grid roles dispatch, a department transfers.
+  if (row.kind === 'departments') return coversAnything(scope);
   return row.kind === 'problems' && row.assigneeKey !== null && scope.assigneeKeys.includes(row.assigneeKey);
 }
 
@@ -126,6 +133,7 @@ function anyOf(filters: SqlFilter[]): SqlFilter {
 export function recordFilter(scope: Scope, alias = ''): SqlFilter {
   if (scope.gridIds === null) return { sql: '1 = 1', params: [] };
   const filters: SqlFilter[] = [];
+  if (coversAnything(scope)) filters.push({ sql: `${alias}kind = 'departments'`, params: [] });
   if (scope.gridIds.size > 0) {
     filters.push(inList(`${alias}grid_id`, [...scope.gridIds]));
     filters.push({ sql: `${alias}kind = 'checklistTemplates' AND ${alias}grid_id IS NULL`, params: [] });

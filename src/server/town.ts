@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCsvRows } from '../shared/csv.ts';
+import { defaultDepartmentRecords } from '../shared/domain/departments.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { planTownImport, type TownImportPlan } from '../shared/domain/town-import.ts';
 import { DEFAULT_KDF, hashPassword, type KdfParams } from './auth.ts';
@@ -60,6 +61,28 @@ export async function loadTown(
   };
 }
 
+/**
+ * Gives a town the default departments (DEFAULT_DEPARTMENTS) when it has never had a department
+ * record: a new town, or one from before departments were data, which could not dispatch at all
+ * otherwise. A town that has departments (or closed them) keeps what it has. How many were written.
+ */
+export async function ensureDepartments(store: Store, townId: string, now: number): Promise<number> {
+  return store.transaction(async (tx) => {
+    // Under the town's lock: two server processes starting together add the list once.
+    await tx.towns.lock(townId);
+    const any = await tx.records.changesSince(townId, 0, 1, { sql: "kind = 'departments'", params: [] });
+    if (any.rows.length > 0) return 0;
+    const records = defaultDepartmentRecords(now);
+    await tx.appendRecords(
+      townId,
+      records.map((record) => ({ kind: 'departments' as const, record })),
+      null,
+      now,
+    );
+    return records.length;
+  });
+}
+
 const TOWN_CODE = /^[A-Za-z0-9_-]{1,32}$/;
 
 export interface AddedTown {
@@ -72,12 +95,13 @@ export interface AddedTown {
 export async function addTown(
   store: Store,
   code: string,
-  name: string,
+  rawName: string,
   now: number,
   kdf: KdfParams = DEFAULT_KDF,
 ): Promise<AddedTown> {
+  const name = rawName.trim();
   if (!TOWN_CODE.test(code)) throw new Error(`镇编码只能用字母、数字、- 和 _（收到 ${code}）`);
-  if (name.trim() === '' || name.length > 40) throw new Error('镇名称不能为空，最多 40 个字');
+  if (name === '' || name.length > 40) throw new Error('镇名称不能为空，最多 40 个字');
   const existing = await store.towns.byCode(code);
   if (existing) {
     if (existing.name !== name) await store.towns.rename(existing.id, name);
@@ -89,18 +113,20 @@ export async function addTown(
   const password = randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password, kdf);
   const town = await store.transaction(async (tx) => {
-    const created = await tx.towns.create({ id: newId(), code, name: name.trim(), createdAt: now });
+    const created = await tx.towns.create({ id: newId(), code, name, createdAt: now });
     await tx.accounts.create({
       id: newId(),
       townId: created.id,
       username,
-      name: `${name.trim()}管理员`,
+      name: `${name}管理员`,
       role: 'admin',
       gridIds: [],
       passwordHash,
       createdAt: now,
     });
     await tx.journal.audit(created.id, now, null, 'create-town', { code, name });
+    // A town can dispatch from its first day: it starts with the default departments.
+    await ensureDepartments(tx, created.id, now);
     return created;
   });
   return { town, admin: { username, password } };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { buildingSchema } from './schemas/building.ts';
 import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './schemas/checklist.ts';
+import { departmentSchema } from './schemas/department.ts';
 import { enterpriseSchema } from './schemas/enterprise.ts';
 import { gridSchema } from './schemas/grid.ts';
 import { householdSchema } from './schemas/household.ts';
@@ -25,17 +26,22 @@ export const recordSchemas = {
   checklistRuns: checklistRunSchema,
   hazards: hazardSchema,
   problems: problemSchema,
+  departments: departmentSchema,
 } as const;
 
 export type RecordKind = keyof typeof recordSchemas;
 export const RECORD_KINDS = Object.keys(recordSchemas) as RecordKind[];
 export type RecordOf<K extends RecordKind> = z.infer<(typeof recordSchemas)[K]>;
 
-/** The grid a record belongs to (scope checks); grids are their own scope, templates may be global. */
+/**
+ * The grid a record belongs to (scope checks); grids are their own scope, templates may be global,
+ * and departments are always the whole town's.
+ */
 export function gridIdOf(
   kind: RecordKind,
   record: { id: string; gridId?: string | undefined },
 ): string | null {
   if (kind === 'grids') return record.id;
+  if (kind === 'departments') return null;
   return record.gridId ?? null;
 }

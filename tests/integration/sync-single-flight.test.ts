@@ -25,7 +25,7 @@ it('shares one round between the sign-in download and a sync started meanwhile',
   const api = new ApiClient({
     getToken: () => 'token',
     fetch: async (input) => {
-      const url = String(input instanceof Request ? input.url : input);
+      const url = String(input);
       if (url.includes('/api/pull')) pulls.push(url);
       await new Promise((resolve) => setTimeout(resolve, 20));
       const body = { changes: [], cursor: 0, hasMore: false, remaining: 0, lastMutationId: 0, scopeKey: 'k' };

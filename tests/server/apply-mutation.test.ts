@@ -430,7 +430,17 @@ describe('problem.report', () => {
 
 describe('problem.act', () => {
   const reported = newProblem(GRID);
-  const reads = () => memoryReads([{ kind: 'problems', record: reported }]);
+  const department: RecordOf<'departments'> = {
+    id: 'dept-police',
+    name: '派出所',
+    isDeleted: false,
+    updatedAt: T0,
+  };
+  const reads = () =>
+    memoryReads([
+      { kind: 'problems', record: reported },
+      { kind: 'departments', record: department },
+    ]);
   const police = { kind: 'department' as const, id: 'dept-police', name: '派出所' };
 
   it('runs the shared state machine with the real actor', () => {

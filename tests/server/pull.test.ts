@@ -81,10 +81,12 @@ describe('pull', () => {
     const own = h.grid('XF-01');
     const changes = await h.pullAll(token);
     const kinds = new Set<RecordKind>(changes.map((c) => c.kind));
-    expect(kinds).toEqual(new Set(['grids', 'buildings', 'households', 'people']));
+    // The town's departments are town-wide: every role pulls them (to dispatch and to name assignees).
+    expect(kinds).toEqual(new Set(['departments', 'grids', 'buildings', 'households', 'people']));
     const grids = changes.filter((c) => c.kind === 'grids').map((c) => (c.data as { code: string }).code);
     expect(grids.sort()).toEqual(['HX', 'XF', 'XF-01']);
-    for (const change of changes.filter((c) => c.kind !== 'grids')) expect(gridOfChange(change)).toBe(own);
+    for (const change of changes.filter((c) => c.kind !== 'grids' && c.kind !== 'departments'))
+      expect(gridOfChange(change)).toBe(own);
     expect(changes.filter((c) => c.kind === 'households')).toHaveLength(
       (await h.recordsIn('households', own)).length,
     );
@@ -96,7 +98,7 @@ describe('pull', () => {
     const changes = await h.pullAll(token);
     const households = changes.filter((c) => c.kind === 'households');
     expect(households.length).toBeGreaterThan(0);
-    for (const change of changes.filter((c) => c.kind !== 'grids'))
+    for (const change of changes.filter((c) => c.kind !== 'grids' && c.kind !== 'departments'))
       expect(led.has(gridOfChange(change)!)).toBe(true);
   });
 
@@ -157,7 +159,9 @@ describe('pull', () => {
       ]),
     );
     const first = await h.pullAll(police);
-    expect(first.map((c) => [c.kind, c.id])).toEqual([['problems', mine.id]]);
+    expect(first.filter((c) => c.kind !== 'departments').map((c) => [c.kind, c.id])).toEqual([
+      ['problems', mine.id],
+    ]);
     const cursor = await h.store.towns.version(h.townId);
     const transfer = {
       mutationId: 3,

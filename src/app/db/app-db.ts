@@ -6,6 +6,7 @@ import type {
   Building,
   ChecklistRun,
   ChecklistTemplate,
+  Department,
   Enterprise,
   Grid,
   Hazard,
@@ -111,6 +112,7 @@ export class AppDB extends Dexie {
   photos!: EntityTable<PhotoRow, 'id'>;
   photoUploads!: EntityTable<PhotoUploadRow, 'id'>;
   problems!: EntityTable<Problem, 'id'>;
+  departments!: EntityTable<Department, 'id'>;
   visitSummaries!: EntityTable<VisitSummaryRow, 'householdId'>;
   outbox!: Table<OutboxRow, number>;
   rejections!: Table<RejectionRow, number>;
@@ -165,6 +167,8 @@ export class AppDB extends Dexie {
     this.version(6).stores({ pendingBase: 'key, mutationId' });
     // Which photos the server has, apart from the photo rows (see PhotoRow.uploadedAt).
     this.version(7).stores({ photoUploads: 'id' });
+    // The town's departments (dispatch, transfer, department accounts): a few rows, read whole.
+    this.version(8).stores({ departments: 'id' });
   }
 }
 

@@ -1,4 +1,5 @@
-import { generateDemoTown } from '../../shared/domain/demo-town.ts';
+import { defaultDepartmentRecords } from '../../shared/domain/departments.ts';
+import { DEMO_TOWN_DEFAULTS, generateDemoTown } from '../../shared/domain/demo-town.ts';
 import { AppDB } from './app-db.ts';
 import { storeRegister, toRegisterRows } from './load-register.ts';
 import { loadPinyin } from './pinyin.ts';
@@ -28,7 +29,9 @@ self.onmessage = async (event: MessageEvent<DemoLoadRequest>) => {
       Promise.resolve().then(() => generateDemoTown({ households, seed })),
       loadPinyin(),
     ]);
-    const rows = toRegisterRows(town, pinyinOf);
+    // No server loads the town's departments here: the offline demo has the default list.
+    const departments = defaultDepartmentRecords(DEMO_TOWN_DEFAULTS.now);
+    const rows = toRegisterRows({ ...town, departments }, pinyinOf);
     post({ type: 'generated', total: town.people.length });
     const db = new AppDB(dbName);
     await storeRegister(db, rows, { source: 'demo', loadedAt: Date.now(), seed }, (stored, total) =>

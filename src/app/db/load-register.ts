@@ -1,4 +1,11 @@
-import type { Building, Enterprise, Grid, Household, Person } from '../../shared/schemas/index.ts';
+import type {
+  Building,
+  Department,
+  Enterprise,
+  Grid,
+  Household,
+  Person,
+} from '../../shared/schemas/index.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
 import { type AppDB, type HouseholdRow, type PersonRow } from './app-db.ts';
 import { META_KEYS, type DatasetInfo } from './meta.ts';
@@ -10,9 +17,12 @@ export interface Register {
   households: Household[];
   people: Person[];
   enterprises: Enterprise[];
+  /** The town's departments (the offline demo has the default list, so it can dispatch). */
+  departments?: Department[];
 }
 
 export interface RegisterRows {
+  departments?: Department[];
   grids: Grid[];
   buildings: Building[];
   households: HouseholdRow[];
@@ -24,6 +34,7 @@ export interface RegisterRows {
 export function toRegisterRows(register: Register, pinyinOf: PinyinOf): RegisterRows {
   const buildingsById = new Map(register.buildings.map((b) => [b.id, b]));
   return {
+    ...(register.departments ? { departments: register.departments } : {}),
     grids: register.grids,
     buildings: register.buildings,
     households: register.households.map((h) =>
@@ -51,6 +62,7 @@ export async function storeRegister(
   onProgress: LoadProgress = () => {},
 ): Promise<void> {
   const tables = [
+    [db.departments, rows.departments ?? []],
     [db.grids, rows.grids],
     [db.buildings, rows.buildings],
     [db.enterprises, rows.enterprises],

@@ -7,6 +7,7 @@ import {
   PROBLEM_STATUSES,
   type Actor,
   type Building,
+  type Department,
   type Grid,
   type Hazard,
   type Problem,
@@ -127,6 +128,15 @@ export async function problemDetail(db: AppDB, id: string): Promise<ProblemDetai
     problem.place.householdId ? db.households.get(problem.place.householdId) : undefined,
   ]);
   return { problem, grid, building, household };
+}
+
+/**
+ * The town's departments that take orders, as the server last sent them (closed ones left out), by
+ * name in pinyin order: the list a dispatcher picks from and an administrator opens accounts under.
+ */
+export async function listDepartments(db: AppDB): Promise<Department[]> {
+  const all = await db.departments.toArray();
+  return all.filter((d) => !d.isDeleted).sort((a, b) => a.name.localeCompare(b.name, 'zh'));
 }
 
 /** Failed checklist items not yet turned into problems, newest first. */

@@ -1,6 +1,5 @@
 import type { Hono, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
-import { DEPARTMENTS } from '../../shared/domain/departments.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import { canSeeSensitive } from '../../shared/domain/privacy.ts';
 import {
@@ -178,8 +177,12 @@ export function registerAdminRoutes(app: Hono<AppEnv>, deps: ServerDeps) {
       if (await store.accounts.byUsername(input.username))
         throw new ApiFailure(409, 'conflict', `用户名 ${input.username} 已被使用`);
       const gridIds = await assignableGrids(store, admin.townId, input.role, input.gridIds);
-      if (input.departmentId && !DEPARTMENTS.some((d) => d.id === input.departmentId))
-        throw new ApiFailure(400, 'invalid-request', `没有这个部门：${input.departmentId}`);
+      if (input.departmentId) {
+        // A department of this town, as its records say (another town's departments are not ours).
+        const department = await store.records.get(admin.townId, 'departments', input.departmentId);
+        if (!department || department.isDeleted)
+          throw new ApiFailure(400, 'invalid-request', `没有这个部门：${input.departmentId}`);
+      }
       const passwordHash = await hashPassword(input.password, deps.kdf);
       let user: StoredUser;
       try {

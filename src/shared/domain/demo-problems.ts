@@ -12,8 +12,8 @@ import {
   type ProblemCategory,
   type Severity,
 } from '../schemas/problem.ts';
+import type { Department } from '../schemas/department.ts';
 import { addCalendarDays, shanghaiDayStart } from '../time.ts';
-import { DEPARTMENTS } from './departments.ts';
 import { deterministicId } from './ids.ts';
 import { seededRandom } from './seeded-random.ts';
 import {
@@ -82,6 +82,8 @@ export interface DemoProblemOptions {
   count: number;
   /** Who dispatches and evaluates: the command center (or a grid leader). */
   dispatcher: Actor;
+  /** The town's departments the problems are dispatched to; with none, nothing is dispatched. */
+  departments: readonly Pick<Department, 'id' | 'name'>[];
   /** Department staff by department id; a department without one gets an on-duty placeholder. */
   departmentStaff?: ReadonlyMap<string, Actor>;
   /** Asia/Shanghai day of the latest reports, YYYY-MM-DD. */
@@ -147,8 +149,8 @@ export function generateDemoProblems(options: DemoProblemOptions): DemoProblems 
       grid.worker,
       at,
     );
-    const department = pick(DEPARTMENTS);
-    const staff = staffOf(department.id, department.name);
+    const department = options.departments.length > 0 ? pick(options.departments) : undefined;
+    const staff = department && staffOf(department.id, department.name);
     /** One step of the loop, unless it would lie in the future: then the problem stays where it is. */
     const step = (action: TransitionAction, actor: Actor, payload: TransitionPayload): boolean => {
       const next = at + int(5, 90) * 60_000;
@@ -162,7 +164,7 @@ export function generateDemoProblems(options: DemoProblemOptions): DemoProblems 
     const flow = random();
     if (flow < 0.2) {
       step('close-on-spot', grid.worker, { note: pick(NOTES['close-on-spot']), photoIds: [photoId()] });
-    } else if (flow >= 0.45) {
+    } else if (flow >= 0.45 && department && staff) {
       // 0.2-0.45 stay reported: the leader's and the command center's inbox.
       const dispatched = step('dispatch', options.dispatcher, {
         note: pick(NOTES.dispatch),

@@ -1,8 +1,12 @@
+import type { Department } from '../schemas/department.ts';
+
 /**
- * The town's departments that accept dispatched work orders (部门接单). Ids are stable: the
- * server's department accounts act for these ids, and assignees refer to them.
+ * The departments a new town starts with (部门接单), as seed data only: a town's departments are its
+ * `departments` records, loaded by the server (the demo seed, `npm run town`), and every rule and
+ * screen reads those. The ids stay as they were when this list was code, so department accounts and
+ * problems dispatched before keep naming the same departments.
  */
-export const DEPARTMENTS = [
+export const DEFAULT_DEPARTMENTS = [
   { id: 'dept-police', name: '派出所' },
   { id: 'dept-market', name: '市场监管所' },
   { id: 'dept-enforcement', name: '综合行政执法队' },
@@ -11,6 +15,9 @@ export const DEPARTMENTS = [
   { id: 'dept-civil', name: '民政办' },
   { id: 'dept-safety', name: '应急管理办' },
   { id: 'dept-water-power', name: '水电气服务站' },
-] as const;
+] as const satisfies readonly Pick<Department, 'id' | 'name'>[];
 
-export type DepartmentId = (typeof DEPARTMENTS)[number]['id'];
+/** DEFAULT_DEPARTMENTS as records written at `at`. */
+export function defaultDepartmentRecords(at: number): Department[] {
+  return DEFAULT_DEPARTMENTS.map(({ id, name }) => ({ id, name, isDeleted: false, updatedAt: at }));
+}

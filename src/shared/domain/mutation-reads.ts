@@ -48,7 +48,13 @@ export const MUTATION_READS: { [N in MutationName]: (args: MutationArgs<N>) => R
       ['hazards', a.problem.links.hazardId],
       ['needs', a.problem.links.needId],
     ),
-  'problem.act': (a) => refs(['problems', a.id]),
+  // A dispatch or transfer to a department reads the department: the town's list is data, and an
+  // unknown or closed department is refused.
+  'problem.act': (a) =>
+    refs(
+      ['problems', a.id],
+      ['departments', a.payload.assignee?.kind === 'department' ? a.payload.assignee.id : undefined],
+    ),
 };
 
 /** Every record planMutation may read for these args (parsed with mutationArgsSchemas[name]). */

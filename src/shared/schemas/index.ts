@@ -1,5 +1,6 @@
 export * from './common.ts';
 export * from './grid.ts';
+export * from './department.ts';
 export * from './building.ts';
 export * from './care-tags.ts';
 export * from './household.ts';

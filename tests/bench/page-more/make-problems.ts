@@ -3,6 +3,7 @@
  * every problem checked with problemSchema) over 76 grids, all reported on the export day.
  */
 import { generateDemoProblems } from '../../../src/shared/domain/demo-problems.ts';
+import { DEFAULT_DEPARTMENTS } from '../../../src/shared/domain/departments.ts';
 import { deterministicId } from '../../../src/shared/domain/ids.ts';
 import { seededRandom } from '../../../src/shared/domain/seeded-random.ts';
 import type { Actor, Problem } from '../../../src/shared/schemas/problem.ts';
@@ -44,6 +45,7 @@ export function makeProblems(count: number, day: string, seed: number): ProblemS
     grids,
     count,
     dispatcher: { role: 'center', userId: 'center-1', name: '指挥中心值班' },
+    departments: DEFAULT_DEPARTMENTS,
     lastDay: day,
     days: 1,
     seed,

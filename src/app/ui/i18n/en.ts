@@ -282,6 +282,7 @@ export const en = {
   unsatisfied: 'Not satisfied',
   score: 'Score',
   assigneeName: 'Department / person',
+  noDepartments: 'No departments on this device yet: sync once, the town server sends the list',
   department: 'Department',
   workerKind: 'Grid worker',
   doAction: 'Confirm: {action}',

@@ -275,6 +275,7 @@ export const zh = {
   unsatisfied: '不满意',
   score: '评分',
   assigneeName: '承办单位/人',
+  noDepartments: '本机还没有承办部门：先同步一次，部门列表由镇服务器下发',
   department: '部门',
   workerKind: '网格员',
   doAction: '确认{action}',

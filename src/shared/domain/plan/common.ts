@@ -83,6 +83,7 @@ export const LABELS: Record<RecordKind, string> = {
   checklistRuns: '检查记录',
   hazards: '隐患',
   problems: '问题',
+  departments: '承办部门',
 };
 
 export function existing<K extends RecordKind>(ctx: Context, kind: K, id: string): RecordOf<K> | Rejection {

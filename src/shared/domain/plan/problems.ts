@@ -1,7 +1,6 @@
 /** The closed loop's writes: a problem reported, and each step taken on it. */
 import type { MutationArgs } from '../../mutations.ts';
 import { problemSchema, type Problem } from '../../schemas/problem.ts';
-import { DEPARTMENTS } from '../departments.ts';
 import { applyProblemAction, createProblemReport } from '../problem-workflow.ts';
 import {
   applied,
@@ -76,16 +75,19 @@ export function planProblemReport(args: MutationArgs<'problem.report'>, ctx: Con
   return applied(writes);
 }
 
-const DEPARTMENT_IDS: ReadonlySet<string> = new Set(DEPARTMENTS.map((d) => d.id));
-
 export function planProblemAct(args: MutationArgs<'problem.act'>, ctx: Context): Plan {
   const current = existing(ctx, 'problems', args.id);
   if (isRejection(current)) return current;
-  const assignee = args.payload.assignee;
-  if (assignee?.kind === 'department' && !DEPARTMENT_IDS.has(assignee.id))
-    return reject('invalid', `没有这个承办部门：${assignee.name}`, 'payload.assignee');
   const result = applyProblemAction(current, args.action, ctx.actor, args.payload, notAfter(args.at, ctx));
   if (!result.ok) return reject(result.reason, result.message);
+  // After the state machine, so who may not dispatch at all hears that first. The town's departments
+  // are its records: one never loaded, or closed since, takes no orders.
+  const assignee = args.payload.assignee;
+  if (assignee?.kind === 'department') {
+    const department = ctx.reads.get('departments', assignee.id);
+    if (department === undefined || department.isDeleted)
+      return reject('invalid', `没有这个承办部门：${assignee.name}`, 'payload.assignee');
+  }
   const problem = check(problemSchema, result.problem);
   return problem.ok ? applied([{ kind: 'problems', record: problem.value }]) : problem;
 }
