@@ -1,14 +1,16 @@
 import { parseArgs } from 'node:util';
 import { runAppBench } from './app-bench.ts';
+import { runLoadBench } from './load-bench.ts';
 import { elapsedSeconds, progress } from './progress.ts';
 import { attempt, hasFailures, markdownTable, writeJsonReport, type MeasuredFigure } from './report.ts';
 import { runProblemBench } from './problem-bench.ts';
 import { runRoundBench } from './round-bench.ts';
 import { POUCH_TOWN_HOUSEHOLDS, runStorageBench } from './storage-bench.ts';
+import { runStoreBench } from './store-bench.ts';
 import { runSyncBench } from './sync-bench.ts';
 
 /**
- * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync]`
+ * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync|store|load]`
  * Prints one markdown table on stdout. Never judges: a missed target is a row, not an exit code; only a
  * measurement that crashed makes the exit code 1.
  */
@@ -30,10 +32,12 @@ function positiveInteger(name: string, text: string): number {
 // should stay near six minutes. More rounds narrow the noise (--investigate uses them too).
 const rounds = positiveInteger('rounds', values.rounds);
 const pouchHouseholds = positiveInteger('pouch-households', values['pouch-households']);
-const GROUPS = ['storage', 'app', 'round', 'problems', 'sync'] as const;
+const GROUPS = ['storage', 'app', 'round', 'problems', 'sync', 'store', 'load'] as const;
 if (values.only !== undefined && !(GROUPS as readonly string[]).includes(values.only))
   throw new Error(`--only must be one of ${GROUPS.join(', ')}`);
-const wants = (group: (typeof GROUPS)[number]) => values.only === undefined || values.only === group;
+// The load test (1,000 devices, about two minutes) runs only when asked for by name.
+const wants = (group: (typeof GROUPS)[number]) =>
+  values.only === group || (values.only === undefined && group !== 'load');
 
 const figures: MeasuredFigure[] = [];
 if (wants('storage'))
@@ -48,6 +52,8 @@ const more = { investigate: values.investigate };
 if (wants('round')) figures.push(...(await attempt('Round bench', () => runRoundBench(more))));
 if (wants('problems')) figures.push(...(await attempt('Problem bench', () => runProblemBench(more))));
 if (wants('sync')) figures.push(...(await attempt('Sync bench', () => runSyncBench(more))));
+if (wants('store')) figures.push(...(await attempt('Store bench', runStoreBench)));
+if (wants('load')) figures.push(...(await attempt('Load bench', runLoadBench)));
 
 console.log(markdownTable(figures));
 if (values.json) {
