@@ -1,12 +1,10 @@
 /**
- * Applying a push (ARCHITECTURE.md sync step 2). The whole request is one transaction that first
- * takes the town's lock (store/towns.ts): pushes of one town queue behind each other, so every read
- * sees what the push before committed and versions are handed out in commit order; other towns do
- * not wait. The mutations are planned in memory, in order, over the records loaded once for the
- * request (an overlay that takes each applied mutation's writes), so a refused mutation leaves
- * nothing behind and a page of 200 costs a handful of statements, not hundreds. What applied is
- * written at the end with the client's lastMutationId: a crash loses the request whole, and a retry
- * skips what landed.
+ * Applying one pushed mutation (ARCHITECTURE.md sync step 2) inside the transaction of its batch
+ * (push-batch.ts: the pushes of one town, under the town's lock). Mutations are planned in memory, in
+ * order, over the records loaded once for the batch (an overlay that takes each applied mutation's
+ * writes), so a refused mutation leaves nothing behind and a page of 200 costs a handful of
+ * statements, not hundreds. What applied is written at the end with each client's lastMutationId: a
+ * crash loses the batch whole, and a retry skips what landed.
  */
 import {
   planMutation,
@@ -17,13 +15,7 @@ import {
   type RecordRef,
 } from '../shared/domain/apply-mutation.ts';
 import type { MutationArgs, MutationName } from '../shared/mutations.ts';
-import type {
-  Mutation,
-  MutationResult,
-  PushResponse,
-  RecordChange,
-  RejectionReason,
-} from '../shared/protocol.ts';
+import type { Mutation, MutationResult, RecordChange, RejectionReason } from '../shared/protocol.ts';
 import { gridIdOf, type RecordKind } from '../shared/records.ts';
 import { DEPARTMENT_MUTATIONS, parsedOf, Refusal, refsOf } from './push-args.ts';
 import { gridFilter, mayRead, mayWrite, recordFilter, type Scope } from './scope.ts';
@@ -41,24 +33,29 @@ import { visibleChange } from './visible.ts';
 
 const OUT_OF_SCOPE = '无权操作这条记录：不在您负责的网格或承办范围内';
 
-interface PushContext {
+/** What the pushes of one transaction share: the town's records as they stand, and what to write. */
+export interface PushBatch {
   tx: Store;
-  user: StoredUser;
-  scope: Scope;
-  clientId: string;
-  pulledVersion: number;
-  now: number;
-  /** Every record this request has looked at, as it stands after the mutations applied so far. */
+  /** Every record the transaction has looked at, as it stands after the mutations applied so far. */
   overlay: Map<string, StoredRecord | null>;
   /** The last version handed out (the town's counter, locked). */
-  version: number;
+  counter: { version: number };
   writes: Map<string, RecordWrite>;
   conflicts: Omit<ConflictRow, 'id'>[];
   log: MutationLogEntry[];
 }
 
+/** One push (one device's request) within the batch. */
+export interface PushContext extends PushBatch {
+  user: StoredUser;
+  scope: Scope;
+  clientId: string;
+  pulledVersion: number;
+  now: number;
+}
+
 /** Loads into the overlay whatever of `refs` it does not hold yet (one query per kind). */
-async function load(ctx: PushContext, refs: readonly RecordRef[]) {
+export async function load(ctx: PushBatch & { scope: Scope }, refs: readonly RecordRef[]) {
   const missing = refs.filter((ref) => !ctx.overlay.has(refKey(ref.kind, ref.id)));
   if (missing.length === 0) return;
   const found = await ctx.tx.records.getMany(ctx.scope.townId, missing);
@@ -144,7 +141,7 @@ async function checkPhotos(ctx: PushContext, photoIds: readonly string[], alread
 }
 
 /** Steps 2.2-2.6 for one mutation: checked, planned, and (when it applies) written into the overlay. */
-async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationResult> {
+export async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationResult> {
   const { user, clientId, now, scope } = ctx;
   const name = mutation.name;
   const logged = (status: 'applied' | 'rejected', reason?: RejectionReason, message?: string) =>
@@ -214,7 +211,7 @@ async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationR
       const row: RecordWrite = {
         kind,
         record,
-        version: ++ctx.version,
+        version: ++ctx.counter.version,
         writtenBy: clientId,
         writtenAt: now,
         prevAssigneeKey: prevAssigneeOf(kind, record, before),
@@ -254,7 +251,7 @@ async function applyOne(ctx: PushContext, mutation: Mutation): Promise<MutationR
  * (never stored, deleted, or out of scope). The device stores these and replays what it still has
  * queued on top, so the refused write leaves no trace on the phone.
  */
-async function truthFor(ctx: PushContext, mutation: Mutation): Promise<RecordChange[]> {
+export async function truthFor(ctx: PushContext, mutation: Mutation): Promise<RecordChange[]> {
   const refs = refsOf(mutation);
   await load(ctx, refs);
   const changes: RecordChange[] = [];
@@ -264,7 +261,7 @@ async function truthFor(ctx: PushContext, mutation: Mutation): Promise<RecordCha
       const change = { ...ref, version: stored.version, isDeleted: stored.isDeleted };
       changes.push(stored.isDeleted ? change : visibleChange(ctx.user, { ...change, data: stored.data }));
       // Out of scope or never stored look the same: the version is the counter, not the record's.
-    } else changes.push({ ...ref, version: Math.max(1, ctx.version), isDeleted: true });
+    } else changes.push({ ...ref, version: Math.max(1, ctx.counter.version), isDeleted: true });
   }
   return changes;
 }
@@ -273,8 +270,15 @@ async function truthFor(ctx: PushContext, mutation: Mutation): Promise<RecordCha
  * 2.1 for a retry: already answered, so not applied again, but told how it ended. A device whose first
  * answer was lost still learns that a write was refused, and gets the truth to undo it with.
  */
-async function retried(tx: Store, clientId: string, mutationId: number): Promise<MutationResult> {
-  const outcome = await tx.clients.outcome(clientId, mutationId);
+export async function retried(
+  batch: PushBatch,
+  clientId: string,
+  mutationId: number,
+): Promise<MutationResult> {
+  // Answered earlier in this transaction (the same device twice in one batch) or in an earlier one.
+  const outcome =
+    batch.log.find((e) => e.clientId === clientId && e.mutationId === mutationId) ??
+    (await batch.tx.clients.outcome(clientId, mutationId));
   if (outcome?.status !== 'rejected') return { mutationId, status: 'duplicate' };
   return {
     mutationId,
@@ -282,115 +286,4 @@ async function retried(tx: Store, clientId: string, mutationId: number): Promise
     reason: (outcome.reason ?? 'invalid') as RejectionReason,
     message: outcome.message ?? '',
   };
-}
-
-export interface PushInput {
-  clientId: string;
-  mutations: Mutation[];
-}
-
-/**
- * ARCHITECTURE.md push step 2, per mutation in order:
- *   2.1 skip ids <= the client's lastMutationId (already applied or rejected: a retry);
- *   2.2 re-validate args with zod; 2.3 check the role and the scope of every record read;
- *   2.4 plan with the shared rules and the real actor; 2.5 check the scope of every record written;
- *   2.6 take the records, conflicts and the log entry.
- * A refusal at 2.2-2.5 is logged as rejected and still advances lastMutationId. The caller has bound
- * the client id to this user. Database errors (disk full, connection lost) escape: the request rolls
- * back whole, answers 500, and the device retries it.
- */
-export function pushMutations(
-  store: Store,
-  user: StoredUser,
-  scope: Scope,
-  input: PushInput,
-  now: number,
-): Promise<PushResponse> {
-  return inTownOrder(store, scope.townId, () => pushTransaction(store, user, scope, input, now));
-}
-
-/**
- * Pushes of one town queue here, in this process, before they take a database connection: only
- * one per process then waits on the town's lock in the database, and the other requests (pulls,
- * sign-ins, other towns) keep the rest of the pool instead of finding every connection parked
- * behind the lock.
- */
-const townQueues = new WeakMap<Store['database'], Map<string, Promise<unknown>>>();
-
-function inTownOrder<T>(store: Store, townId: string, fn: () => Promise<T>): Promise<T> {
-  let queues = townQueues.get(store.database);
-  if (!queues) townQueues.set(store.database, (queues = new Map()));
-  const previous = queues.get(townId) ?? Promise.resolve();
-  const run = previous.then(fn, fn);
-  const tail = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  queues.set(townId, tail);
-  void tail.then(() => {
-    if (queues.get(townId) === tail) queues.delete(townId);
-  });
-  return run;
-}
-
-function pushTransaction(
-  store: Store,
-  user: StoredUser,
-  scope: Scope,
-  input: PushInput,
-  now: number,
-): Promise<PushResponse> {
-  return store.transaction(async (tx) => {
-    // The town's lock first: everything read after it is what the previous push of the town committed.
-    const { version, client } = await tx.towns.lock(scope.townId, input.clientId);
-    if (!client || client.userId !== user.id) throw new Error('client not bound to this user');
-    const ctx: PushContext = {
-      tx,
-      user,
-      scope,
-      clientId: input.clientId,
-      pulledVersion: client.pulledVersion,
-      now,
-      overlay: new Map(),
-      version,
-      writes: new Map(),
-      conflicts: [],
-      log: [],
-    };
-    const fresh = input.mutations.filter((m) => m.mutationId > client.lastMutationId);
-    await load(ctx, fresh.flatMap(refsOf));
-    const results: MutationResult[] = [];
-    for (const mutation of input.mutations) {
-      if (mutation.mutationId <= client.lastMutationId)
-        results.push(await retried(tx, input.clientId, mutation.mutationId));
-      else {
-        try {
-          results.push(await applyOne(ctx, mutation));
-        } catch (error) {
-          // The request rolls back and the device retries it: name the write that keeps failing.
-          console.error(
-            `push: mutation ${mutation.mutationId} (${mutation.name}) of ${input.clientId} failed`,
-          );
-          throw error;
-        }
-      }
-    }
-    const lastMutationId = Math.max(client.lastMutationId, fresh.at(-1)?.mutationId ?? 0);
-    await tx.records.put(scope.townId, [...ctx.writes.values()]);
-    await tx.journal.insertConflicts(scope.townId, ctx.conflicts);
-    await tx.clients.logMutations(ctx.log);
-    if (lastMutationId !== client.lastMutationId)
-      await tx.clients.setLastMutationId(input.clientId, lastMutationId);
-    await tx.towns.advance(scope.townId, ctx.version);
-
-    const refused = input.mutations.filter((m) =>
-      results.some((r) => r.mutationId === m.mutationId && r.status === 'rejected'),
-    );
-    if (refused.length === 0) return { lastMutationId, results };
-    // Read after the whole request: what a later mutation of the same push wrote is the truth now.
-    const truth = new Map<string, RecordChange>();
-    for (const m of refused)
-      for (const change of await truthFor(ctx, m)) truth.set(refKey(change.kind, change.id), change);
-    return { lastMutationId, results, records: [...truth.values()] };
-  });
 }

@@ -4,7 +4,7 @@
  * town waits for the first and then sees what it wrote.
  */
 import { describe, expect, it } from 'vitest';
-import { pushMutations } from '../../src/server/push.ts';
+import { pushMutations } from '../../src/server/push-batch.ts';
 import { scopeFor } from '../../src/server/scope.ts';
 import type { Store } from '../../src/server/store/store.ts';
 import { openTestStore } from '../support/test-store.ts';

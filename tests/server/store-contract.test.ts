@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, seedDemo } from '../../src/server/demo.ts';
 import { pullChanges } from '../../src/server/pull.ts';
-import { pushMutations } from '../../src/server/push.ts';
+import { pushMutations } from '../../src/server/push-batch.ts';
 import { recordFilter, scopeFor } from '../../src/server/scope.ts';
 import { isUniqueViolation } from '../../src/server/store/sql.ts';
 import { migrate } from '../../src/server/store/migrations.ts';

@@ -8,7 +8,7 @@ import {
   type PushResponse,
 } from '../../shared/protocol.ts';
 import { pullChanges } from '../pull.ts';
-import { pushMutations } from '../push.ts';
+import { pushMutations } from '../push-batch.ts';
 import { ApiFailure, parseOr400, readJson, type AppEnv, type ServerDeps } from './context.ts';
 import { requireAuth } from './auth-routes.ts';
 

@@ -33,6 +33,31 @@ export class Clients {
       : undefined;
   }
 
+  /** Several devices at once (the pushes of one batch), by client id. */
+  async getMany(clientIds: readonly string[]): Promise<Map<string, ClientRow>> {
+    const found = new Map<string, ClientRow>();
+    for (const chunk of chunked([...new Set(clientIds)], 1)) {
+      const rows = await this.#sql.all<{
+        client_id: string;
+        town_id: string;
+        user_id: string;
+        last_mutation_id: number;
+        pulled_version: number;
+      }>(
+        `SELECT client_id, town_id, user_id, last_mutation_id, pulled_version FROM clients WHERE client_id IN ${placeholders(chunk.length)}`,
+        chunk,
+      );
+      for (const row of rows)
+        found.set(row.client_id, {
+          townId: row.town_id,
+          userId: row.user_id,
+          lastMutationId: row.last_mutation_id,
+          pulledVersion: row.pulled_version,
+        });
+    }
+    return found;
+  }
+
   async bind(clientId: string, townId: string, userId: string, at: number) {
     await this.#sql.run(
       'INSERT INTO clients (client_id, town_id, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
