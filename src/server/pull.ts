@@ -33,18 +33,19 @@ export async function pullChanges(
   const scopeKey = scopeKeyOf(scope);
   const rescoped = input.scope !== undefined && input.scope !== scopeKey && input.cursor > 0;
   const from = rescoped ? 0 : input.cursor;
-  // One snapshot: the page, the town's counter and the client's lastMutationId agree. Every version
-  // up to that counter is committed (pushes bump it last, under the town's lock), so jumping the
-  // cursor to it never steps over a change that commits later.
-  const snapshot = await store.transaction(
-    async (tx) => ({
-      ...(await tx.records.changesSince(scope.townId, from, input.limit, recordFilter(scope))),
-      version: await tx.towns.version(scope.townId),
-      client: input.clientId === undefined ? undefined : await tx.clients.get(input.clientId),
-    }),
-    { readOnlySnapshot: true },
+  // The town's counter and the device's row first, then the page. Within a town versions commit in
+  // order (pushes hold the town's lock and bump the counter last), so whatever the page sees is a
+  // prefix of the log that contains every version up to the counter read before it: jumping the
+  // cursor to that counter never steps over a change that commits later. The device's
+  // lastMutationId read first can only lag the page (a mutation already in the page is then replayed
+  // once more on the device and answered "duplicate"), never run ahead of it.
+  const { version, client } = await store.towns.versionWithClient(scope.townId, input.clientId);
+  const { rows, remaining } = await store.records.changesSince(
+    scope.townId,
+    from,
+    input.limit,
+    recordFilter(scope),
   );
-  const { rows, remaining, version, client } = snapshot;
   const hasMore = remaining > 0;
   const seesSensitive = canSeeSensitive(user.role);
   let sensitivePeople = 0;
@@ -72,7 +73,8 @@ export async function pullChanges(
       lastMutationId = client?.lastMutationId ?? 0;
       // What the client already holds (used to tell real conflicts apart): a page fetched ahead is
       // not held until it is stored, so a prefetch names the cursor it has stored.
-      await store.clients.setPulledVersion(input.clientId, input.held ?? input.cursor);
+      const held = input.held ?? input.cursor;
+      if (!client || held > client.pulledVersion) await store.clients.setPulledVersion(input.clientId, held);
     }
   }
   if (sensitivePeople > 0)

@@ -37,12 +37,12 @@ export function requireAuth(deps: ServerDeps): MiddlewareHandler<AppEnv> {
     const token = bearerToken(c.req.header('authorization'));
     if (token === undefined) throw new ApiFailure(401, 'unauthorized', '请先登录');
     const tokenHash = hashToken(token);
-    const session = await deps.store.accounts.session(tokenHash);
+    const found = await deps.store.accounts.sessionWithUser(tokenHash);
+    const session = found?.session;
     if (!session || session.revokedAt !== null || session.expiresAt <= deps.now())
       throw new ApiFailure(401, 'unauthorized', '登录已失效，请重新登录');
-    const user = await deps.store.accounts.get(session.userId);
-    if (!user || user.revokedAt !== null)
-      throw new ApiFailure(401, 'unauthorized', '账号已停用，请联系管理员');
+    const user = found.user;
+    if (user.revokedAt !== null) throw new ApiFailure(401, 'unauthorized', '账号已停用，请联系管理员');
     c.set('user', user);
     c.set('tokenHash', tokenHash);
     c.set('scope', scopeFor(user, await deps.store.records.gridTree(user.townId)));

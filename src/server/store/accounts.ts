@@ -155,6 +155,28 @@ export class Accounts {
       : undefined;
   }
 
+  /** A session and its account in one round trip (every authenticated request asks). */
+  async sessionWithUser(tokenHash: string): Promise<{ session: SessionRow; user: StoredUser } | undefined> {
+    const row = await this.#sql.get<
+      UserRow & { s_user_id: string; s_created_at: number; s_expires_at: number; s_revoked_at: number | null }
+    >(
+      `SELECT u.*, s.user_id AS s_user_id, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
+         s.revoked_at AS s_revoked_at
+       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`,
+      [tokenHash],
+    );
+    if (!row) return undefined;
+    return {
+      session: {
+        userId: row.s_user_id,
+        createdAt: row.s_created_at,
+        expiresAt: row.s_expires_at,
+        revokedAt: row.s_revoked_at,
+      },
+      user: toUser(row),
+    };
+  }
+
   async revokeSession(tokenHash: string, at: number) {
     await this.#sql.run('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', [
       at,

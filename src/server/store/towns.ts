@@ -66,11 +66,21 @@ export class Towns {
    * not a key: inserts naming the town (a new device, account or record) need only a key-share lock
    * and are not held up by it. SQLite: the transaction already holds the only write lock there is.
    */
-  async lock(id: string, clientId = ''): Promise<{ version: number; client: ClientRow | undefined }> {
-    const sql =
-      `SELECT t.version AS version, c.town_id, c.user_id, c.last_mutation_id, c.pulled_version
-       FROM towns t LEFT JOIN clients c ON c.client_id = ? WHERE t.id = ?` +
-      (this.#sql.dialect === 'postgres' ? ' FOR NO KEY UPDATE OF t' : '');
+  lock(id: string, clientId = ''): Promise<{ version: number; client: ClientRow | undefined }> {
+    return this.#counterAndClient(
+      id,
+      clientId,
+      this.#sql.dialect === 'postgres' ? ' FOR NO KEY UPDATE OF t' : '',
+    );
+  }
+
+  async #counterAndClient(
+    id: string,
+    clientId: string,
+    locking: string,
+  ): Promise<{ version: number; client: ClientRow | undefined }> {
+    const sql = `SELECT t.version AS version, c.town_id, c.user_id, c.last_mutation_id, c.pulled_version
+       FROM towns t LEFT JOIN clients c ON c.client_id = ? WHERE t.id = ?${locking}`;
     const row = await this.#sql.get<{
       version: number;
       town_id: string | null;
@@ -89,6 +99,14 @@ export class Towns {
             pulledVersion: row.pulled_version!,
           };
     return { version: row.version, client };
+  }
+
+  /** The counter and a device's row in one round trip, without locking (a pull). */
+  async versionWithClient(
+    id: string,
+    clientId = '',
+  ): Promise<{ version: number; client: ClientRow | undefined }> {
+    return this.#counterAndClient(id, clientId, '');
   }
 
   /** Moves the counter to `version`, the last one the transaction used (it holds the lock). */
