@@ -110,6 +110,14 @@ export const pullQuerySchema = z
     path: ['held'],
   });
 
+/** A pull counts at most this many changes past its page (the server never counts a whole town). */
+export const PULL_REMAINING_LIMIT = 5_000;
+
+/** What a progress line says is left: the count, or "5000+" when the server stopped counting. */
+export function remainingLabel(remaining: number): string {
+  return remaining >= PULL_REMAINING_LIMIT ? `${PULL_REMAINING_LIMIT}+` : String(remaining);
+}
+
 export const pullResponseSchema = z.object({
   changes: z.array(recordChangeSchema),
   /** Pass back as `cursor` next time. */

@@ -1,5 +1,6 @@
 import { gridIdOf, type RecordKind, type RecordOf } from '../../shared/records.ts';
 import { refKey } from '../../shared/domain/apply-mutation.ts';
+import { PULL_REMAINING_LIMIT } from '../../shared/protocol.ts';
 import { chunked, placeholders, type SqlExecutor } from './sql.ts';
 import { assigneeKeyOf, photoIdsOf, type ChangeRow, type SqlFilter, type StoredRecord } from './types.ts';
 
@@ -57,7 +58,7 @@ export function prevAssigneeOf(
 
 const RECORD_COLUMNS = 19;
 /** How many rows past a full page a pull counts for the device's progress bar, and no further. */
-export const REMAINING_COUNT_LIMIT = 5_000;
+export const REMAINING_COUNT_LIMIT = PULL_REMAINING_LIMIT;
 
 const problemColumns = (kind: RecordKind, record: RecordOf<RecordKind>) => {
   if (kind !== 'problems') return [null, null, null, null, null, null, null, null];
