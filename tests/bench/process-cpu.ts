@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PgCluster } from '../support/postgres.ts';
 
 /**
  * CPU time used by the Chromium processes of one profile, read from /proc (Linux only; NaN elsewhere).
@@ -48,4 +51,91 @@ export async function cpuSecondsOfProfile(profileDir: string): Promise<CpuSecond
     }
   }
   return totals;
+}
+
+// ---- Server processes (store-bench.ts, load-bench.ts) ----
+
+/** Fields of /proc/<pid>/stat from field 3 on (after the command, which may hold spaces). */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/**
+ * CPU seconds (user + system, in clock ticks: 1/100 s on Linux) of one process, all its threads, and with
+ * `children` also of its children that have exited and been waited for; NaN when it is gone or off Linux.
+ */
+export function processCpuSeconds(pid: number, children = false): number {
+  try {
+    const fields = statFields(pid);
+    // utime is field 14, stime 15, cutime 16, cstime 17.
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (children ? own + Number(fields[13]) + Number(fields[14]) : own) / ticksPerSecond;
+  } catch {
+    return NaN;
+  }
+}
+
+const parentOf = (pid: number): number => {
+  try {
+    return Number(statFields(pid)[1]);
+  } catch {
+    return -1;
+  }
+};
+
+const processIds = () =>
+  readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+
+/**
+ * The pid of the process listening on 127.0.0.1:`port` (startServer does not say), found through
+ * /proc/net/tcp's socket inode and the process that holds it; undefined off Linux.
+ */
+export function pidListeningOn(port: number): number | undefined {
+  try {
+    const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+    const inodes = new Set<string>();
+    for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address is cols[1] (ADDR:PORT in hex), st cols[3] (0A = LISTEN), inode cols[9].
+      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === '0A') inodes.add(`socket:[${cols[9]}]`);
+    }
+    for (const pid of processIds()) {
+      let fds: string[];
+      try {
+        fds = readdirSync(`/proc/${pid}/fd`);
+      } catch {
+        continue;
+      }
+      for (const fd of fds) {
+        try {
+          if (inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`))) return pid;
+        } catch {
+          // Closed meanwhile.
+        }
+      }
+    }
+  } catch {
+    // Not Linux.
+  }
+  return undefined;
+}
+
+/**
+ * CPU seconds of a PostgreSQL cluster: the postmaster, every backend it forked that still runs, and
+ * those that ended (a pool closes idle connections), which the postmaster has waited for.
+ */
+export function postgresCpuSeconds(cluster: PgCluster): number {
+  try {
+    const postmaster = Number(
+      readFileSync(join(cluster.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    let total = processCpuSeconds(postmaster, true);
+    for (const pid of processIds()) if (parentOf(pid) === postmaster) total += processCpuSeconds(pid) || 0;
+    return total;
+  } catch {
+    return NaN;
+  }
 }
