@@ -31,11 +31,31 @@ function toParams(params: readonly unknown[]): unknown[] {
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
+/**
+ * A name per SQL text, so each connection parses and plans a statement once and then only binds it
+ * (the same few statements serve every request). Long or many-valued texts (multi-row inserts, big
+ * IN lists) stay unnamed: there are too many shapes of them to keep one per connection.
+ */
+const statementNames = new Map<string, string | null>();
+/** Never reused: a connection refuses a name it already holds for another text. */
+let named = 0;
+function statementName(text: string, values: number): string | null {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = text.length <= 4_000 && values <= 64 && named < 2_000 ? `s${named++}` : null;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function executor(target: Queryable, inTransaction: boolean): SqlExecutor {
-  const query = async <T>(sql: string, params: readonly unknown[] = []) =>
-    (await target.query(toPositional(sql), toParams(params))) as unknown as pg.QueryResult<
-      T & pg.QueryResultRow
-    >;
+  const query = async <T>(sql: string, params: readonly unknown[] = []) => {
+    const text = toPositional(sql);
+    const values = toParams(params);
+    const name = statementName(text, values.length);
+    const config = name === null ? { text, values } : { name, text, values };
+    return (await target.query(config)) as unknown as pg.QueryResult<T & pg.QueryResultRow>;
+  };
   const exec: SqlExecutor = {
     dialect: 'postgres',
     all: async <T>(sql: string, params?: readonly unknown[]) => (await query<T>(sql, params)).rows as T[],
