@@ -4,7 +4,7 @@
  * that spreads requests over several of them the way a load balancer would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -54,12 +54,20 @@ export interface ServerOptions {
 
 export async function startServer(options: ServerOptions = {}): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
+  // Folders made here are removed when the server stops; ones the caller passed are the caller's.
+  const made: string[] = [];
+  const own = (dir: string) => {
+    made.push(dir);
+    return dir;
+  };
+  const distDir = options.distDir ?? own(apiOnlyDist());
+  const dataDir = options.dataDir ?? own(mkdtempSync(join(tmpdir(), 'lianxin-data-')));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
-    DIST_DIR: options.distDir ?? apiOnlyDist(),
-    DATA_DIR: options.dataDir ?? mkdtempSync(join(tmpdir(), 'lianxin-data-')),
+    DIST_DIR: distDir,
+    DATA_DIR: dataDir,
     ...options.env,
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
@@ -83,11 +91,16 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      for (const dir of made) rmSync(dir, { recursive: true, force: true });
       throw new Error(`server did not answer on ${url}:\n${printed}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, port, output: () => printed, stop: () => stopChild(child) };
+  const stop = async () => {
+    await stopChild(child);
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  };
+  return { url, port, output: () => printed, stop };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
