@@ -8,7 +8,6 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FileBlobBytes } from './store/blobs.ts';
 import { chunked, placeholders, type SqlExecutor } from './store/sql.ts';
 import { openStore, type Store, type Town } from './store/store.ts';
 
@@ -64,12 +63,7 @@ async function copyRows(
 }
 
 /** Copies one town; refuses (before writing anything) when PostgreSQL already has it or its names. */
-export async function copyTown(
-  source: Store,
-  target: Store,
-  town: Town,
-  blobDir: string | null,
-): Promise<CopyReport> {
+export async function copyTown(source: Store, target: Store, town: Town): Promise<CopyReport> {
   if ((await target.towns.get(town.id)) || (await target.towns.byCode(town.code)))
     throw new Error(`PostgreSQL 里已经有 ${town.name}（${town.code}）：不会覆盖。`);
   const users = await source.accounts.list(town.id);
@@ -77,7 +71,6 @@ export async function copyTown(
     if (await target.accounts.byUsername(user.username))
       throw new Error(`PostgreSQL 里已有用户名 ${user.username}（另一个镇）：请先在其中一边改名。`);
   const report: CopyReport = { town, rows: {}, photos: 0 };
-  const files = blobDir ? new FileBlobBytes(blobDir) : null;
   await target.transaction(async (tx) => {
     for (const { table, where, skip } of TOWN_ROWS) {
       const rows = await copyRows(source.sql, tx.sql, table, where, town.id, skip ?? []);
@@ -85,7 +78,7 @@ export async function copyTown(
       if (table !== 'blobs') continue;
       for (const row of rows) {
         const sha256 = String(row.sha256);
-        const bytes = (await source.blobs.read(sha256)) ?? (await files?.read(sha256));
+        const bytes = await source.blobs.read(sha256);
         if (!bytes) throw new Error(`照片 ${sha256} 的文件不见了：复制已取消，PostgreSQL 未改动。`);
         await tx.sql.run('INSERT INTO blob_bytes (sha256, bytes) VALUES (?, ?) ON CONFLICT DO NOTHING', [
           sha256,
@@ -124,7 +117,7 @@ async function main() {
     if (towns.length === 0)
       throw new Error(values.town ? `SQLite 里没有镇 ${values.town}` : 'SQLite 里没有任何镇');
     for (const town of towns) {
-      const report = await copyTown(source, target, town, join(dataDir, 'blobs'));
+      const report = await copyTown(source, target, town);
       console.log(
         `${town.name}（${town.code}）：${report.rows.records} 条记录、${report.rows.users} 个账号、` +
           `${report.rows.clients} 台设备、${report.photos} 张照片已复制（版本号 ${town.version} 不变）。`,

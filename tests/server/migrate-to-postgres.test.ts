@@ -63,8 +63,8 @@ describe('migrate-to-postgres', () => {
     const { cursor } = (await before.json()) as PullResponse;
 
     const postgres = await openStore({ url: await freshPostgresUrl(), poolSize: 4 });
-    for (const town of await sqlite.towns.list()) await copyTown(sqlite, postgres, town, join(dir, 'blobs'));
-    await expect(copyTown(sqlite, postgres, (await sqlite.towns.list())[0]!, null)).rejects.toThrow(/已经有/);
+    for (const town of await sqlite.towns.list()) await copyTown(sqlite, postgres, town);
+    await expect(copyTown(sqlite, postgres, (await sqlite.towns.list())[0]!)).rejects.toThrow(/已经有/);
 
     const app = createServerApp({ store: postgres, now: () => T0, kdf: TEST_KDF });
     const call = (method: string, path: string, body?: unknown) =>

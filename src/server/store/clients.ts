@@ -1,6 +1,26 @@
 import { chunked, placeholders, type SqlExecutor } from './sql.ts';
 import type { ClientRow, MutationLogEntry } from './types.ts';
 
+/** A clients row as the database gives it (every column null when a LEFT JOIN found no device). */
+export interface ClientColumns {
+  town_id: string | null;
+  user_id: string | null;
+  last_mutation_id: number | null;
+  pulled_version: number | null;
+}
+
+export const CLIENT_COLUMNS = 'town_id, user_id, last_mutation_id, pulled_version';
+
+export function clientOf(row: ClientColumns | undefined): ClientRow | undefined {
+  if (!row || row.user_id === null) return undefined;
+  return {
+    townId: row.town_id!,
+    userId: row.user_id,
+    lastMutationId: row.last_mutation_id!,
+    pulledVersion: row.pulled_version!,
+  };
+}
+
 export interface MutationOutcome {
   status: 'applied' | 'rejected';
   reason: string | null;
@@ -15,45 +35,22 @@ export class Clients {
   }
 
   async get(clientId: string): Promise<ClientRow | undefined> {
-    const row = await this.#sql.get<{
-      town_id: string;
-      user_id: string;
-      last_mutation_id: number;
-      pulled_version: number;
-    }>('SELECT town_id, user_id, last_mutation_id, pulled_version FROM clients WHERE client_id = ?', [
-      clientId,
-    ]);
-    return row
-      ? {
-          townId: row.town_id,
-          userId: row.user_id,
-          lastMutationId: row.last_mutation_id,
-          pulledVersion: row.pulled_version,
-        }
-      : undefined;
+    return clientOf(
+      await this.#sql.get<ClientColumns>(`SELECT ${CLIENT_COLUMNS} FROM clients WHERE client_id = ?`, [
+        clientId,
+      ]),
+    );
   }
 
   /** Several devices at once (the pushes of one batch), by client id. */
   async getMany(clientIds: readonly string[]): Promise<Map<string, ClientRow>> {
     const found = new Map<string, ClientRow>();
     for (const chunk of chunked([...new Set(clientIds)], 1)) {
-      const rows = await this.#sql.all<{
-        client_id: string;
-        town_id: string;
-        user_id: string;
-        last_mutation_id: number;
-        pulled_version: number;
-      }>(
-        `SELECT client_id, town_id, user_id, last_mutation_id, pulled_version FROM clients WHERE client_id IN ${placeholders(chunk.length)}`,
+      const rows = await this.#sql.all<ClientColumns & { client_id: string }>(
+        `SELECT client_id, ${CLIENT_COLUMNS} FROM clients WHERE client_id IN ${placeholders(chunk.length)}`,
         chunk,
       );
-      for (const row of rows)
-        found.set(row.client_id, {
-          townId: row.town_id,
-          userId: row.user_id,
-          lastMutationId: row.last_mutation_id,
-          pulledVersion: row.pulled_version,
-        });
+      for (const row of rows) found.set(row.client_id, clientOf(row)!);
     }
     return found;
   }

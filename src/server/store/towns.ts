@@ -1,4 +1,5 @@
 import type { SqlExecutor } from './sql.ts';
+import { clientOf, type ClientColumns } from './clients.ts';
 import type { ClientRow, Town } from './types.ts';
 
 interface TownRow {
@@ -81,23 +82,9 @@ export class Towns {
   ): Promise<{ version: number; client: ClientRow | undefined }> {
     const sql = `SELECT t.version AS version, c.town_id, c.user_id, c.last_mutation_id, c.pulled_version
        FROM towns t LEFT JOIN clients c ON c.client_id = ? WHERE t.id = ?${locking}`;
-    const row = await this.#sql.get<{
-      version: number;
-      town_id: string | null;
-      user_id: string | null;
-      last_mutation_id: number | null;
-      pulled_version: number | null;
-    }>(sql, [clientId, id]);
+    const row = await this.#sql.get<ClientColumns & { version: number }>(sql, [clientId, id]);
     if (!row) throw new Error(`no town ${id}`);
-    const client =
-      row.user_id === null
-        ? undefined
-        : {
-            townId: row.town_id!,
-            userId: row.user_id,
-            lastMutationId: row.last_mutation_id!,
-            pulledVersion: row.pulled_version!,
-          };
+    const client = clientOf(row);
     return { version: row.version, client };
   }
 
