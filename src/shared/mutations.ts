@@ -4,7 +4,7 @@ import { householdChangesSchema, householdSchema } from './schemas/household.ts'
 import { personChangesSchema, personSchema } from './schemas/person.ts';
 import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './schemas/checklist.ts';
 import { needSchema, needStatusSchema } from './schemas/need.ts';
-import { visitSchema } from './schemas/visit.ts';
+import { visitChangesSchema, visitSchema } from './schemas/visit.ts';
 import { problemActionSchema, problemSchema } from './schemas/problem.ts';
 import { transitionPayloadSchema } from './domain/problem-workflow.ts';
 import { optionalText } from './schemas/common.ts';
@@ -30,6 +30,10 @@ export const mutationArgsSchemas = {
   }),
   /** A visit with the needs found on it: one mutation, so the needs never arrive without their visit. */
   'visit.record': z.object({ visit: visitSchema, needs: z.array(needSchema).max(20) }),
+  /** Corrects what a visit says, on the day it was made (the household page's 更正). */
+  'visit.correct': z.object({ id: recordIdSchema, changes: visitChangesSchema, at: epochMsSchema }),
+  /** Takes back a visit made by mistake, on its own day (撤销 after a quick visit, 撤回 on the household page). */
+  'visit.withdraw': z.object({ id: recordIdSchema, at: epochMsSchema }),
   'need.create': z.object({ need: needSchema }),
   'need.setStatus': z.object({
     id: recordIdSchema,

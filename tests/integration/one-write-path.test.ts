@@ -18,6 +18,7 @@ import type { RecordKind } from '../../src/shared/records.ts';
 import type { Hazard, Need, Person } from '../../src/shared/schemas/index.ts';
 import { createHarness, newClientId, newProblem, type Harness } from '../server/harness.ts';
 import { seededRandom } from '../../src/shared/domain/seeded-random.ts';
+import { shanghaiDay } from '../../src/shared/time.ts';
 import { openDevice, type Device } from './sync-client.ts';
 
 let harness: Harness;
@@ -244,5 +245,43 @@ describe('the device and the server give one write one meaning', () => {
     expect(moved.ok && (moved.records.get(refKey('people', person.id)) as Person).movedOutAt).toBe(
       harness.clock.now,
     );
+  });
+  it("a visit is corrected the same on both, and yesterday's cannot be taken back on either", async () => {
+    const worker = devices.get('wgy01')!;
+    const household = (await live('households', 'XF-01'))[1]!;
+    const visit = {
+      id: newId(),
+      updatedAt: harness.clock.now,
+      isDeleted: false,
+      householdId: household.id,
+      gridId: household.gridId,
+      personIds: [],
+      visitedAt: harness.clock.now,
+      day: shanghaiDay(harness.clock.now),
+      shift: 'day' as const,
+      outcome: 'met' as const,
+      fiveSees: {},
+      notes: '快速登记',
+      needIds: [],
+      photoIds: [],
+    };
+    const yesterday = { ...visit, id: newId(), visitedAt: visit.visitedAt - 86_400_000 };
+    yesterday.day = shanghaiDay(yesterday.visitedAt);
+    for (const v of [visit, yesterday]) await runCommand(worker.ctx, 'visit.record', { visit: v, needs: [] });
+    await worker.syncUntilSettled();
+
+    const correction = {
+      id: visit.id,
+      changes: { outcome: 'nobody-home' as const, notes: null },
+      at: harness.clock.now,
+    };
+    const corrected = await expectSame('wgy01', 'visit.correct', correction);
+    expect(corrected.ok && corrected.records.get(refKey('visits', visit.id))).toMatchObject({
+      outcome: 'nobody-home',
+    });
+    expect(await expectSame('wgy01', 'visit.withdraw', { id: yesterday.id, at: harness.clock.now })).toEqual({
+      ok: false,
+      message: `只能更正或撤回当天的走访（这条是 ${yesterday.day} 的）`,
+    });
   });
 });

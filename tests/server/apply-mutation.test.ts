@@ -292,6 +292,95 @@ describe('visit.record and needs', () => {
   });
 });
 
+describe('visit.correct and visit.withdraw', () => {
+  // T0 is 10:00 on 2026-03-01 in Shanghai; plans run at T0 + 1000.
+  const today = (overrides = {}) => ({
+    id: newId(),
+    updatedAt: T0,
+    isDeleted: false,
+    householdId: household.id,
+    gridId: GRID,
+    personIds: [],
+    visitedAt: T0,
+    day: '2026-03-01',
+    shift: 'day' as const,
+    outcome: 'met' as const,
+    fiveSees: {},
+    needIds: [],
+    photoIds: [],
+    ...overrides,
+  });
+  const readsWith = (visit: { id: string }, writers: Record<string, string> = {}) =>
+    memoryReads([{ kind: 'visits', record: visit }], writers);
+
+  it("withdraws today's visit as a tombstone that keeps its content", () => {
+    const visit = today({ notes: '误点' });
+    const [write] = writesOf(plan('visit.withdraw', { id: visit.id, at: T0 + 500 }, readsWith(visit)));
+    expect(write).toEqual({ kind: 'visits', record: { ...visit, isDeleted: true, updatedAt: T0 + 500 } });
+  });
+
+  it("corrects what today's visit says, re-validated, and clears a note with null", () => {
+    const visit = today({ notes: '误点' });
+    const [write] = writesOf(
+      plan(
+        'visit.correct',
+        { id: visit.id, changes: { outcome: 'nobody-home', notes: null }, at: T0 + 500 },
+        readsWith(visit),
+      ),
+    );
+    expect(write!.record).toEqual({
+      ...visit,
+      outcome: 'nobody-home',
+      notes: undefined,
+      updatedAt: T0 + 500,
+    });
+    expect('notes' in write!.record).toBe(false);
+  });
+
+  it('refuses to change a visit of another day, or one already withdrawn', () => {
+    const yesterday = today({ day: '2026-02-28', visitedAt: T0 - 86_400_000 });
+    expect(plan('visit.withdraw', { id: yesterday.id, at: T0 }, readsWith(yesterday))).toMatchObject({
+      ok: false,
+      reason: 'illegal-transition',
+      message: '只能更正或撤回当天的走访（这条是 2026-02-28 的）',
+    });
+    const gone = today({ isDeleted: true });
+    expect(
+      plan('visit.correct', { id: gone.id, changes: { outcome: 'refused' }, at: T0 }, readsWith(gone)),
+    ).toMatchObject({ ok: false, reason: 'not-found' });
+  });
+
+  it('judges the day by the clock of the plan, never a device clock running ahead', () => {
+    const tomorrow = today({ day: '2026-03-02', visitedAt: T0 + 86_400_000 });
+    // Stamped tomorrow by a fast clock, planned today: the visit is not of the plan's day.
+    expect(
+      plan('visit.withdraw', { id: tomorrow.id, at: T0 + 86_400_000 }, readsWith(tomorrow)),
+    ).toMatchObject({ ok: false, reason: 'illegal-transition' });
+  });
+
+  it('never lets a correction move a visit to another household or day', () => {
+    expect(
+      mutationArgsSchemas['visit.correct'].safeParse({
+        id: newId(),
+        changes: { day: '2026-03-02' },
+        at: T0,
+      }).success,
+    ).toBe(false);
+  });
+
+  it('logs the outcome another writer set since this one last saw the visit', () => {
+    const visit = today();
+    const result = plan(
+      'visit.correct',
+      { id: visit.id, changes: { outcome: 'refused' }, at: T0 },
+      readsWith(visit, { [visit.id]: 'someone-else' }),
+    );
+    expect(result.ok && result.conflicts).toEqual([
+      { kind: 'visits', id: visit.id, field: 'outcome', overwritten: 'met', value: 'refused' },
+    ]);
+  });
+});
+
 describe('checklists', () => {
   const building: Building = {
     id: newId(),

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/shared/domain/ids.ts';
 import { MUTATION_NAMES } from '../../src/shared/mutations.ts';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol.ts';
 import { createHarness, newClientId, newHousehold, newPerson, newProblem, type Harness } from './harness.ts';
@@ -57,6 +58,8 @@ function sampleArgs(gridId: string): unknown[] {
       at: 1,
     },
     { id: problem.id, status: 'met', at: 1 },
+    { id: newId(), changes: { outcome: 'refused', notes: null }, at: 1 },
+    { id: newId(), at: 1 },
   ];
 }
 

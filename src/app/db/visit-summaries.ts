@@ -1,13 +1,13 @@
 import { lastCountedDays } from '../../shared/domain/visit-cadence.ts';
-import type { Visit } from '../../shared/schemas/index.ts';
+import { VISIT_OUTCOMES, type Visit } from '../../shared/schemas/index.ts';
 import type { AppDB, VisitSummaryRow } from './app-db.ts';
 
 /**
- * Keeps visitSummaries in step with the visits table. Visits are append-only (a visit id is recorded
- * once, and there is no visit.update), so a stored visit can only move a household's last counted day
- * later: a merge. A visit stored as deleted, or one removed, makes its household's summary be read
- * again from all its visits. Call after the visits are written, inside the same transaction
- * (writeTables covers both tables).
+ * Keeps visitSummaries in step with the visits table. A new visit that counts can only move its
+ * household's last counted day later: a merge. A visit stored as withdrawn (deleted), or corrected
+ * to an outcome that does not count, may have been the one its summary came from: when it falls on
+ * the summary's day, that household is read again from all its visits. Call after the visits are
+ * written, inside the same transaction (writeTables covers both tables).
  */
 export async function noteVisitsStored(db: AppDB, visits: readonly Visit[]): Promise<void> {
   if (visits.length === 0) return;
@@ -16,13 +16,19 @@ export async function noteVisitsStored(db: AppDB, visits: readonly Visit[]): Pro
   const summary = new Map<string, string>();
   for (const row of known) if (row) summary.set(row.householdId, row.lastCountedDay);
   const before = new Map(summary);
+  const takenBack = visits
+    .filter(
+      (visit) =>
+        (visit.isDeleted || !VISIT_OUTCOMES[visit.outcome].countsAsVisit) &&
+        before.get(visit.householdId) === visit.day,
+    )
+    .map((visit) => visit.householdId);
   lastCountedDays(visits, summary);
   const changed: VisitSummaryRow[] = [];
   for (const [householdId, lastCountedDay] of summary)
     if (before.get(householdId) !== lastCountedDay) changed.push({ householdId, lastCountedDay });
   if (changed.length > 0) await db.visitSummaries.bulkPut(changed);
-  const withDeleted = visits.filter((visit) => visit.isDeleted).map((visit) => visit.householdId);
-  if (withDeleted.length > 0) await noteVisitsRemoved(db, withDeleted);
+  if (takenBack.length > 0) await noteVisitsRemoved(db, takenBack);
 }
 
 /** Reads these households' summaries again from their visits, after a visit of theirs went away. */

@@ -27,6 +27,7 @@ import {
   planTemplateSave,
   planVisitRecord,
 } from './plan/round.ts';
+import { planVisitCorrect, planVisitWithdraw } from './plan/visit-corrections.ts';
 
 export type { FieldConflict, Plan, PlanActor, PlanReads, RecordWrite, Rejection } from './plan/common.ts';
 export { readsOf, refKey, type RecordRef } from './mutation-reads.ts';
@@ -45,6 +46,8 @@ const PLANNERS: { [N in MutationName]: Planner<N> } = {
   'person.update': planPersonUpdate,
   'person.moveOut': planPersonMoveOut,
   'visit.record': planVisitRecord,
+  'visit.correct': planVisitCorrect,
+  'visit.withdraw': planVisitWithdraw,
   'need.create': planNeedCreate,
   'need.setStatus': planNeedSetStatus,
   'checklist.recordRun': planChecklistRun,

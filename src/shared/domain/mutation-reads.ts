@@ -32,6 +32,8 @@ export const MUTATION_READS: { [N in MutationName]: (args: MutationArgs<N>) => R
       ['households', a.visit.householdId],
       ...a.needs.map((n) => ['needs', n.id] as [RecordKind, string]),
     ),
+  'visit.correct': (a) => refs(['visits', a.id]),
+  'visit.withdraw': (a) => refs(['visits', a.id]),
   'need.create': (a) => refs(['needs', a.need.id], ['households', a.need.householdId]),
   'need.setStatus': (a) => refs(['needs', a.id]),
   'checklist.recordRun': (a) =>

@@ -68,3 +68,17 @@ export const visitSchema = baseRecordSchema.extend({
   gps: gpsFixSchema.optional(),
 });
 export type Visit = z.infer<typeof visitSchema>;
+
+/**
+ * A correction of a visit on its own day (a mistaken 快速登记, a forgotten note): what was seen and
+ * written, never who was visited or when. `notes: null` clears the note.
+ */
+export const visitChangesSchema = z
+  .object({
+    outcome: visitOutcomeSchema.optional(),
+    personIds: z.array(recordIdSchema).max(30).optional(),
+    fiveSees: fiveSeesSchema.optional(),
+    notes: optionalText('备注', 2000).nullable(),
+  })
+  .strict();
+export type VisitChanges = z.infer<typeof visitChangesSchema>;
