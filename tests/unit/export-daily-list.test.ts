@@ -309,9 +309,19 @@ describe('buildDailyListRows', () => {
     const [row] = buildDailyListRows([yellowNew], {
       day: DAY,
       gridNames: new Map(),
-      placeNames: (p) => `幸福小区 ${p.place.text ?? ''}`,
+      placeNames: () => ({ building: '幸福小区' }),
     });
-    expect(row).toMatchObject({ place: '幸福小区 3栋2单元楼道', grid: '未知网格' });
+    expect(row).toMatchObject({ place: '幸福小区 · 3栋2单元楼道', grid: '未知网格' });
+  });
+
+  it('names a building once when the place words are the building too (a problem made from a hazard)', () => {
+    const fromHazard = { ...yellowNew, place: { buildingId: 'b-4', text: '幸福家园4栋' } };
+    const [row] = buildDailyListRows([fromHazard], {
+      day: DAY,
+      gridNames: GRID_NAMES,
+      placeNames: () => ({ building: '幸福家园4栋' }),
+    });
+    expect(row?.place).toBe('幸福家园4栋');
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
+import { buildingLabel, problemPlaceLabel } from '../../src/shared/domain/problem-place.ts';
 import {
   actOnProblem,
   reportHazardAsProblem,
@@ -52,8 +53,10 @@ describe('problem commands', () => {
       source: 'checklist',
       category: 'safety-hazard',
       links: { hazardId: hazard!.id, checklistRunId: hazard!.runId },
-      place: { buildingId: building.id },
+      place: { buildingId: building.id, text: buildingLabel(building) },
     });
+    // The words are for a department, which holds no register; a reader who has it sees the name once.
+    expect(problemPlaceLabel(problem, { building: buildingLabel(building) })).toBe(buildingLabel(building));
     expect((await db.hazards.get(hazard!.id))!.problemId).toBe(problemId);
     expect(await reportHazardAsProblem(ctx, hazard!.id)).toBe(problemId);
     expect(await db.problems.count()).toBe(1);

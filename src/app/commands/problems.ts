@@ -1,5 +1,6 @@
 import { createProblemReport, type TransitionPayload } from '../../shared/domain/problem-workflow.ts';
 import { newId } from '../../shared/domain/ids.ts';
+import { placeOfHazard, placeOfNeed } from '../../shared/domain/problem-place.ts';
 import {
   NEED_TYPES,
   problemSchema,
@@ -62,17 +63,16 @@ export async function reportHazardAsProblem(ctx: CommandContext, hazardId: strin
   const hazard = await ctx.db.hazards.get(hazardId);
   if (!hazard) throw new CommandError([{ path: '', message: '隐患记录不存在' }]);
   if (hazard.problemId) return hazard.problemId;
-  const building = hazard.buildingId ? await ctx.db.buildings.get(hazard.buildingId) : undefined;
+  const [building, enterprise] = await Promise.all([
+    hazard.buildingId ? ctx.db.buildings.get(hazard.buildingId) : undefined,
+    hazard.enterpriseId ? ctx.db.enterprises.get(hazard.enterpriseId) : undefined,
+  ]);
   return reportProblem(ctx, {
     gridId: hazard.gridId,
     category: 'safety-hazard',
     severity: 'orange',
     description: hazard.description,
-    place: {
-      buildingId: hazard.buildingId,
-      enterpriseId: hazard.enterpriseId,
-      text: building ? `${building.estate}${building.name}` : undefined,
-    },
+    place: placeOfHazard(hazard, { building, enterprise }),
     photoIds: hazard.photoIds,
     source: 'checklist',
     links: { hazardId: hazard.id, checklistRunId: hazard.runId },
@@ -100,7 +100,7 @@ export async function reportNeedAsProblem(ctx: CommandContext, needId: string): 
     category: CATEGORY_OF_NEED[need.type],
     severity: need.urgency === 'high' ? 'orange' : need.urgency === 'normal' ? 'yellow' : 'blue',
     description: `${NEED_TYPES[need.type].zh}：${need.description}`,
-    place: { householdId: need.householdId, buildingId: household?.buildingId, text: household?.address },
+    place: placeOfNeed(need.householdId, household),
     photoIds: [],
     source: 'visit',
     links: { needId: need.id, visitId: need.foundInVisitId },

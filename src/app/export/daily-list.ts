@@ -5,6 +5,7 @@
  */
 import { tzOffset } from '@date-fns/tz';
 import type { DaySummary } from '../../shared/domain/day-summary.ts';
+import { problemPlaceLabel, type PlaceNames } from '../../shared/domain/problem-place.ts';
 import {
   HANDLING_LEVELS,
   HANDLING_PATHS,
@@ -178,8 +179,8 @@ export function formatTownDateTime(date: Date | null): string {
 export interface DailyListContext {
   day: string;
   gridNames: ReadonlyMap<string, string>;
-  /** Place label for a problem (building, household...); the problem's own place text when left out. */
-  placeNames?: (problem: Problem) => string;
+  /** The names of a problem's place records the caller knows (building...); its own words alone when left out. */
+  placeNames?: (problem: Problem) => PlaceNames;
 }
 
 function actorLabel(actor: Actor): string {
@@ -260,7 +261,7 @@ export function buildDailyListRows(problems: readonly Problem[], context: DailyL
       level: HANDLING_LEVELS[level].zh,
       path: HANDLING_PATHS[problem.path].zh,
       status: PROBLEM_STATUSES[status].zh,
-      place: context.placeNames ? context.placeNames(problem) : (problem.place.text ?? ''),
+      place: problemPlaceLabel(problem, context.placeNames?.(problem) ?? {}),
       description: problem.description,
       source: PROBLEM_SOURCES[problem.source].zh,
       reporter: actorLabel(problem.reporter),

@@ -152,7 +152,10 @@ export const problemPlaceSchema = z.object({
   buildingId: recordIdSchema.optional(),
   householdId: recordIdSchema.optional(),
   enterpriseId: recordIdSchema.optional(),
-  /** Map-free description: "3栋2单元楼道", "村口桥头". */
+  /**
+   * The place in words: "3栋2单元楼道", "村口桥头". A problem made from a record names that record here
+   * too, for readers without the register (a department); labels say each name once (problem-place.ts).
+   */
   text: optionalText('位置描述', 200),
 });
 export type ProblemPlace = z.infer<typeof problemPlaceSchema>;
