@@ -98,7 +98,9 @@ test('a day round offline: visits, a need, a catch-up for tonight, a checklist w
 
   await page.goto('/#/my-day');
   const myDay = page.getByTestId('my-day');
-  await expect(myDay).toContainText('走访 2 次，2 户');
+  await expect(myDay).toContainText('上门 2 次，2 户');
+  await expect(myDay.locator('[data-figure=reached]')).toHaveText('已访 1 次');
+  await expect(myDay.locator('[data-figure=missed]')).toHaveText('未遇 1 次');
   await expect(myDay.locator('[data-outcome=met]')).toContainText('1');
   await expect(myDay.locator('[data-outcome=nobody-home]')).toContainText('1');
   await expect(page.getByTestId('my-day-checks')).toHaveText('巡查 1 次');

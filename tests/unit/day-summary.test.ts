@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MISSED_OUTCOMES,
+  REACHED_OUTCOMES,
   summarizeDay,
+  visitBreakdown,
   type DaySummaryInput,
   type SummaryHazard,
   type SummaryNeed,
@@ -9,7 +12,7 @@ import {
 } from '../../src/shared/domain/day-summary.ts';
 import type { CheckResult } from '../../src/shared/schemas/checklist.ts';
 import type { NeedStatus } from '../../src/shared/schemas/need.ts';
-import type { Shift, VisitOutcome } from '../../src/shared/schemas/visit.ts';
+import { VISIT_OUTCOMES, type Shift, type VisitOutcome } from '../../src/shared/schemas/visit.ts';
 
 const DAY = '2026-03-10';
 const GRID = 'grid-a';
@@ -72,6 +75,7 @@ describe('summarizeDay', () => {
       },
       visitCount: 0,
       countedVisitCount: 0,
+      missedVisitCount: 0,
       householdsVisited: 0,
       householdsReached: 0,
       checklistRunCount: 0,
@@ -107,6 +111,31 @@ describe('summarizeDay', () => {
     expect(summary.countedVisitCount).toBe(3);
     expect(summary.householdsVisited).toBe(4);
     expect(summary.householdsReached).toBe(3);
+  });
+
+  it('defines each visit figure once: 上门 = 已访 + 未遇, each the sum of its outcomes', () => {
+    const outcomes = Object.keys(VISIT_OUTCOMES) as VisitOutcome[];
+    // Every outcome at least once, some twice, one household visited twice.
+    const visits = [...outcomes, 'met', 'nobody-home', 'deceased'].map((outcome, i) =>
+      visit(`h${i % 7}`, outcome as VisitOutcome),
+    );
+    const summary = summarize({ visits });
+    const sumOf = (list: readonly VisitOutcome[]) =>
+      list.reduce((sum, outcome) => sum + summary.visitsByOutcome[outcome], 0);
+    expect(summary.visitCount).toBe(visits.length);
+    expect(summary.visitCount).toBe(summary.countedVisitCount + summary.missedVisitCount);
+    expect(summary.countedVisitCount).toBe(sumOf(REACHED_OUTCOMES));
+    expect(summary.missedVisitCount).toBe(sumOf(MISSED_OUTCOMES));
+    // 已访 is the due list's rule: an outcome counts exactly when it marks a household 今日已访.
+    expect([...REACHED_OUTCOMES, ...MISSED_OUTCOMES].sort()).toEqual([...outcomes].sort());
+    for (const outcome of REACHED_OUTCOMES) expect(VISIT_OUTCOMES[outcome].countsAsVisit).toBe(true);
+    for (const outcome of MISSED_OUTCOMES) expect(VISIT_OUTCOMES[outcome].countsAsVisit).toBe(false);
+
+    const [reached, missed] = visitBreakdown(summary);
+    expect(reached).toMatchObject({ figure: 'reached', count: summary.countedVisitCount });
+    expect(missed).toMatchObject({ figure: 'missed', count: summary.missedVisitCount });
+    for (const group of [reached!, missed!])
+      expect(group.outcomes.reduce((sum, part) => sum + part.count, 0)).toBe(group.count);
   });
 
   it('counts checklist runs by shift and their failed items', () => {

@@ -6,6 +6,8 @@ import { dailyListToCsv } from '../../src/app/export/csv.ts';
 import {
   DAILY_LIST_COLUMNS,
   buildDailyListRows,
+  buildDailyListSummary,
+  dailyListSummaryLines,
   selectDailyProblems,
   summarizeProblemsOfDay,
   type DailyListRow,
@@ -13,6 +15,7 @@ import {
 } from '../../src/app/export/daily-list.ts';
 import { dailyListToPrintHtml } from '../../src/app/export/print.ts';
 import { dailyListHeaderRowCount, dailyListToXlsx } from '../../src/app/export/xlsx.ts';
+import { summarizeDay } from '../../src/shared/domain/day-summary.ts';
 import { newId } from '../../src/shared/domain/ids.ts';
 import {
   SEVERITIES,
@@ -219,7 +222,6 @@ function summaryFor(problems: Problem[]): DailyListSummary {
     day: DAY,
     gridLabel: '和谐社区',
     visitsDue: 12,
-    visitsDone: 10,
     visitsByOutcome: { met: 8, 'nobody-home': 2, refused: 0, 'moved-away': 1, 'in-hospital': 1, deceased: 0 },
     checksDone: 4,
     failedItems: 1,
@@ -325,6 +327,43 @@ describe('buildDailyListRows', () => {
   });
 });
 
+describe('dailyListSummaryLines', () => {
+  /** Each "名目 N 次（甲 a，乙 b）" in a line: N must be a + b. */
+  function groupsOf(line: string): Array<{ name: string; total: number; parts: number }> {
+    return [...line.matchAll(/([^\s，：（）]+) (\d+)(?: 次)?（([^）]*)）/g)].map(
+      ([, name, total, inner]) => ({
+        name: name!,
+        total: Number(total),
+        parts: [...inner!.matchAll(/ (\d+)/g)].reduce((sum, [, n]) => sum + Number(n), 0),
+      }),
+    );
+  }
+
+  it('adds up: on a day of two met visits and one nobody home, every figure is the sum of its parts', () => {
+    const daySummary = summarizeDay({
+      day: DAY,
+      visits: (['met', 'met', 'nobody-home'] as const).map((outcome, i) => ({
+        gridId: GRID_A,
+        householdId: `h${i}`,
+        day: DAY,
+        outcome,
+        isDeleted: false,
+      })),
+      runs: [],
+      hazards: [],
+      needs: [],
+    });
+    const summary = buildDailyListSummary({ gridLabel: '和谐社区', visitsDue: 5, daySummary, problems: [] });
+    const [visitLine] = dailyListSummaryLines(summary);
+    const groups = groupsOf(visitLine!);
+    expect(groups.map((g) => g.name)).toContain('已访');
+    for (const group of groups) expect(group.parts, `${group.name} in ${visitLine}`).toBe(group.total);
+    expect(visitLine).toBe(
+      '走访：应访 5 户，上门 3 次：已访 2 次（见到本人 2，已搬离 0，住院 0，已去世 0），未遇 1 次（无人在家 1，拒绝 0）',
+    );
+  });
+});
+
 describe('dailyListToCsv', () => {
   const { rows, summary } = listFor(ALL);
   const csv = dailyListToCsv(rows, summary);
@@ -332,7 +371,7 @@ describe('dailyListToCsv', () => {
   it('starts with a BOM, summary lines, a blank line, then the header, with CRLF line ends', () => {
     expect(csv.startsWith('\uFEFF和谐社区 每日问题清单 2026-11-22\r\n')).toBe(true);
     expect(csv).toContain(
-      '\r\n走访：应访 12，已访 10（见到本人 8，无人在家 2，拒绝 0，已搬离 1，住院 1，已去世 0）\r\n',
+      '\r\n走访：应访 12 户，上门 12 次：已访 10 次（见到本人 8，已搬离 1，住院 1，已去世 0），未遇 2 次（无人在家 2，拒绝 0）\r\n',
     );
     expect(csv).toContain(`\r\n\r\n${headers().join(',')}\r\n`);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\r(?!\n)/);

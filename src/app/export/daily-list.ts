@@ -4,7 +4,7 @@
  * it lives under src/app/export/ because the UI lazy-loads this whole folder only when someone exports.
  */
 import { tzOffset } from '@date-fns/tz';
-import type { DaySummary } from '../../shared/domain/day-summary.ts';
+import { VISIT_FIGURES, visitBreakdown, type DaySummary } from '../../shared/domain/day-summary.ts';
 import { problemPlaceLabel, type PlaceNames } from '../../shared/domain/problem-place.ts';
 import {
   HANDLING_LEVELS,
@@ -280,8 +280,9 @@ export interface DailyListSummary {
   day: string;
   /** Who the list is for, e.g. "和谐社区第3网格" or "全部网格". */
   gridLabel: string;
+  /** Households due (the due list's today total). */
   visitsDue: number;
-  visitsDone: number;
+  /** The day's visits by outcome: 上门, 已访 and 未遇 are sums of these (VISIT_FIGURES). */
   visitsByOutcome: Record<VisitOutcome, number>;
   checksDone: number;
   failedItems: number;
@@ -311,7 +312,7 @@ export function summarizeProblemsOfDay(
 
 /**
  * The summary from the day's work (summarizeDay) and the listed problems. `visitsDue` comes from the due
- * list, which DaySummary does not know; visits done are the ones whose outcome counts as a visit.
+ * list, which DaySummary does not know.
  */
 export function buildDailyListSummary(input: {
   gridLabel: string;
@@ -324,7 +325,6 @@ export function buildDailyListSummary(input: {
     day: daySummary.day,
     gridLabel: input.gridLabel,
     visitsDue: input.visitsDue,
-    visitsDone: daySummary.countedVisitCount,
     visitsByOutcome: daySummary.visitsByOutcome,
     checksDone: daySummary.checklistRunCount,
     failedItems: daySummary.failedItemCount,
@@ -337,13 +337,21 @@ export function dailyListTitle(summary: DailyListSummary): string {
   return `${summary.gridLabel} ${DAILY_LIST_TITLE} ${summary.day}`;
 }
 
-/** The summary as short Chinese lines, the same in every format. */
+/**
+ * The summary as short Chinese lines, the same in every format. The visit line is 上门 = 已访 + 未遇,
+ * each with its outcomes (day-summary.ts defines them), so every number is the sum of those after it.
+ */
 export function dailyListSummaryLines(summary: DailyListSummary): string[] {
-  const outcomes = (Object.keys(VISIT_OUTCOMES) as VisitOutcome[])
-    .map((outcome) => `${VISIT_OUTCOMES[outcome].zh} ${summary.visitsByOutcome[outcome]}`)
+  const groups = visitBreakdown(summary);
+  const attempts = groups.reduce((sum, group) => sum + group.count, 0);
+  const visitGroups = groups
+    .map(({ figure, count, outcomes }) => {
+      const parts = outcomes.map((part) => `${VISIT_OUTCOMES[part.outcome].zh} ${part.count}`).join('，');
+      return `${VISIT_FIGURES[figure].zh} ${count} 次（${parts}）`;
+    })
     .join('，');
   return [
-    `走访：应访 ${summary.visitsDue}，已访 ${summary.visitsDone}（${outcomes}）`,
+    `走访：应访 ${summary.visitsDue} 户，${VISIT_FIGURES.attempts.zh} ${attempts} 次：${visitGroups}`,
     `巡查：完成 ${summary.checksDone} 次，异常项 ${summary.failedItems} 个`,
     `问题：新增 ${summary.problemsNew} 件，办结 ${summary.problemsResolved} 件`,
   ];

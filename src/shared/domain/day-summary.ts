@@ -24,14 +24,42 @@ export interface DaySummaryInput {
   needs: readonly SummaryNeed[];
 }
 
+/**
+ * The day's visit figures, each defined here once for 我的一天, the daily export and any later report:
+ * - 上门 (`visitCount`): every visit recorded that day, whatever came of it;
+ * - 已访 (`countedVisitCount`): the visits whose outcome counts as a visit (VISIT_OUTCOMES.countsAsVisit),
+ *   the same rule that marks a household 今日已访 on the due list;
+ * - 未遇 (`missedVisitCount`): the rest — someone knocked and reached no one (nobody home, refused).
+ * So 上门 = 已访 + 未遇, and each is the sum of its outcomes (REACHED_OUTCOMES, MISSED_OUTCOMES).
+ */
+export const VISIT_FIGURES = {
+  attempts: { zh: '上门', en: 'Calls' },
+  reached: { zh: '已访', en: 'Visited' },
+  missed: { zh: '未遇', en: 'Not reached' },
+} as const;
+export type VisitFigure = keyof typeof VISIT_FIGURES;
+
+const ALL_OUTCOMES = Object.keys(VISIT_OUTCOMES) as VisitOutcome[];
+/** The outcomes 已访 is made of, in VISIT_OUTCOMES order. */
+export const REACHED_OUTCOMES: readonly VisitOutcome[] = ALL_OUTCOMES.filter(
+  (outcome) => VISIT_OUTCOMES[outcome].countsAsVisit,
+);
+/** The outcomes 未遇 is made of, in VISIT_OUTCOMES order. */
+export const MISSED_OUTCOMES: readonly VisitOutcome[] = ALL_OUTCOMES.filter(
+  (outcome) => !VISIT_OUTCOMES[outcome].countsAsVisit,
+);
+
 /** "My day": what a worker did on one day. */
 export interface DaySummary {
   day: string;
   /** Every outcome is a key, so the screen can list them all in a fixed order. */
   visitsByOutcome: Record<VisitOutcome, number>;
+  /** 上门: every visit (see VISIT_FIGURES). */
   visitCount: number;
-  /** Visits whose outcome counts (VISIT_OUTCOMES.countsAsVisit). */
+  /** 已访: visits whose outcome counts (VISIT_OUTCOMES.countsAsVisit). */
   countedVisitCount: number;
+  /** 未遇: visits that reached no one; visitCount = countedVisitCount + missedVisitCount. */
+  missedVisitCount: number;
   /** Distinct households knocked on, whatever the outcome. */
   householdsVisited: number;
   /** Distinct households with a visit that counts. */
@@ -64,18 +92,17 @@ export function summarizeDay({ day, gridId, visits, runs, hazards, needs }: DayS
   const visitsByOutcome = zeroByKey(VISIT_OUTCOMES);
   const householdsVisited = new Set<string>();
   const householdsReached = new Set<string>();
-  let visitCount = 0;
-  let countedVisitCount = 0;
   for (const visit of visits) {
     if (visit.day !== day || !isInScope(visit)) continue;
-    visitCount += 1;
     visitsByOutcome[visit.outcome] += 1;
     householdsVisited.add(visit.householdId);
-    if (VISIT_OUTCOMES[visit.outcome].countsAsVisit) {
-      countedVisitCount += 1;
-      householdsReached.add(visit.householdId);
-    }
+    if (VISIT_OUTCOMES[visit.outcome].countsAsVisit) householdsReached.add(visit.householdId);
   }
+  // The figures are sums of the outcome counts, so they cannot drift from the breakdown shown with them.
+  const sumOf = (outcomes: readonly VisitOutcome[]) =>
+    outcomes.reduce((sum, outcome) => sum + visitsByOutcome[outcome], 0);
+  const countedVisitCount = sumOf(REACHED_OUTCOMES);
+  const missedVisitCount = sumOf(MISSED_OUTCOMES);
 
   const checklistRunsByShift = zeroByKey(SHIFTS);
   let checklistRunCount = 0;
@@ -100,8 +127,9 @@ export function summarizeDay({ day, gridId, visits, runs, hazards, needs }: DayS
   return {
     day,
     visitsByOutcome,
-    visitCount,
+    visitCount: countedVisitCount + missedVisitCount,
     countedVisitCount,
+    missedVisitCount,
     householdsVisited: householdsVisited.size,
     householdsReached: householdsReached.size,
     checklistRunCount,
@@ -111,4 +139,20 @@ export function summarizeDay({ day, gridId, visits, runs, hazards, needs }: DayS
     needsFound,
     needsMet,
   };
+}
+
+/** 已访 or 未遇 with the outcomes it is made of: what a screen or an export lists under it. */
+export interface VisitFigureBreakdown {
+  figure: Exclude<VisitFigure, 'attempts'>;
+  count: number;
+  outcomes: { outcome: VisitOutcome; count: number }[];
+}
+
+/** 已访 then 未遇, each with its outcomes in VISIT_OUTCOMES order; together they are 上门. */
+export function visitBreakdown(summary: Pick<DaySummary, 'visitsByOutcome'>): VisitFigureBreakdown[] {
+  const group = (figure: VisitFigureBreakdown['figure'], outcomes: readonly VisitOutcome[]) => {
+    const parts = outcomes.map((outcome) => ({ outcome, count: summary.visitsByOutcome[outcome] }));
+    return { figure, count: parts.reduce((sum, part) => sum + part.count, 0), outcomes: parts };
+  };
+  return [group('reached', REACHED_OUTCOMES), group('missed', MISSED_OUTCOMES)];
 }
