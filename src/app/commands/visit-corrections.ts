@@ -11,7 +11,11 @@ export async function withdrawVisit(ctx: CommandContext, visitId: string): Promi
 }
 
 /** Corrects what today's visit says (the outcome tapped by mistake, a note added afterwards). */
-export async function correctVisit(ctx: CommandContext, visitId: string, changes: VisitChanges): Promise<void> {
+export async function correctVisit(
+  ctx: CommandContext,
+  visitId: string,
+  changes: VisitChanges,
+): Promise<void> {
   const at = ctx.now();
   await runCommand(ctx, 'visit.correct', { id: visitId, changes, at }, at);
 }
