@@ -72,18 +72,33 @@ test('a day round offline: visits, a need, a catch-up for tonight, a checklist w
     .click();
   await expect(page.getByTestId('tonight-link')).toContainText('今晚补访 1');
 
-  // 3. The elevator / gas / hydrant round with one failed item.
+  // 3. The elevator / gas / hydrant round with one failed item, and the reminder not done.
   await page.goto(`/#/check/01900000-0000-7000-8000-000000000001/b/${buildingId}`);
   const items = page.getByTestId('check-items').locator(':scope > li');
   await expect(items.first()).toContainText('电梯');
   const count = await items.count();
   for (let i = 0; i < count; i++) {
-    await items
-      .nth(i)
-      .getByRole('button', { name: i === 0 ? '异常' : '正常', exact: true })
-      .click();
+    const item = items.nth(i);
+    // A reminder is answered 已提醒 / 未完成, not 正常 / 异常 / 不适用.
+    if ((await item.getAttribute('data-kind')) === 'reminder') {
+      await expect(item.getByRole('button')).toHaveText(['已提醒', '未完成']);
+      await item.getByRole('button', { name: '未完成', exact: true }).click();
+      continue;
+    }
+    await expect(item.getByRole('button')).toHaveText(['正常', '异常', '不适用']);
+    await item.getByRole('button', { name: i === 0 ? '异常' : '正常', exact: true }).click();
+  }
+  for (const button of await items.getByRole('button').all()) {
+    const box = (await button.boundingBox())!;
+    expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
   }
   await items.nth(0).locator('input[name^=note]').fill('电梯应急电话无人接听');
+  // 未完成 asks for a reason before the run is saved.
+  const reminder = items.filter({ hasText: '提醒居民出门关水、关电、关气' });
+  await page.getByTestId('save-check').click();
+  await expect(page.getByText('还有 1 项未完成没有写原因')).toBeVisible();
+  await expect(reminder.locator('input[name^=note]')).toHaveAttribute('aria-invalid', 'true');
+  await reminder.locator('input[name^=note]').fill('住户出差，已在门上贴提示');
   await page.getByTestId('save-check').click();
   await expect(page.getByTestId('toast')).toContainText('1 项异常已记为隐患');
 
@@ -105,6 +120,7 @@ test('a day round offline: visits, a need, a catch-up for tonight, a checklist w
   await expect(myDay.locator('[data-outcome=nobody-home]')).toContainText('1');
   await expect(page.getByTestId('my-day-checks')).toHaveText('巡查 1 次');
   await expect(page.getByTestId('my-day-failed')).toHaveText('1 项异常');
+  await expect(page.getByTestId('my-day-reminders')).toHaveText('1 项提醒未完成');
   await expect(page.getByTestId('my-day-needs')).toHaveText('新需求 1 件');
 
   // The household page shows the need and the visit in its history.
@@ -121,11 +137,15 @@ test('a day round offline: visits, a need, a catch-up for tonight, a checklist w
   const [metVisit, nobodyHome, run] = outbox.map((row) => row.args) as [
     { visit: { outcome: string; shift: string }; needs: Array<{ description: string }> },
     { visit: { outcome: string; shift: string } },
-    { run: { results: Array<{ result: string }> }; hazards: Array<{ description: string }> },
+    { run: { results: Array<{ itemId: string; result: string }> }; hazards: Array<{ description: string }> },
   ];
   expect(metVisit.visit.outcome).toBe('met');
   expect(metVisit.needs.map((n) => n.description)).toEqual(['需要陪同去社区医院复查']);
   expect(nobodyHome.visit).toMatchObject({ outcome: 'nobody-home', shift: 'day' });
+  // The reminder not done keeps its reason on the run and is no hazard.
+  expect(run.run.results).toContainEqual(
+    expect.objectContaining({ itemId: 'remind-off', result: 'not-done', note: '住户出差，已在门上贴提示' }),
+  );
   expect(run.hazards).toHaveLength(1);
   expect(run.hazards[0]!.description).toContain('电梯应急电话无人接听');
 });

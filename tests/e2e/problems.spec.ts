@@ -149,7 +149,7 @@ test('a failed checklist item becomes a problem in one tap, and the day exports 
   for (let i = 0; i < count; i++) {
     await items
       .nth(i)
-      .getByRole('button', { name: i === 0 ? '异常' : '正常', exact: true })
+      .getByRole('button', { name: i === 0 ? '异常' : /^(正常|已提醒)$/ })
       .click();
   }
   await items.nth(0).locator('input[name^=note]').fill('消防通道被电动车堵塞');
@@ -162,6 +162,10 @@ test('a failed checklist item becomes a problem in one tap, and the day exports 
   await hazards.getByRole('button', { name: '转为问题' }).click();
   await expect(page.getByTestId('problem-description')).toContainText('消防通道被电动车堵塞');
   await expect(page.getByText('巡查异常')).toBeVisible();
+  // Grid · building: the building once, though the problem also names it in words (for departments).
+  const place = (await page.getByTestId('problem-place').textContent())!.split(' · ');
+  expect(place).toHaveLength(2);
+  expect(place[1]).toMatch(/栋$/);
   await page.goto('/#/problems');
   await expect(page.getByTestId('open-hazards')).toHaveCount(0);
 

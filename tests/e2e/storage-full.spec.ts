@@ -255,7 +255,10 @@ test('a full phone: every write path says so in Chinese, keeps the form, and los
     const items = page.getByTestId('check-items').locator(':scope > li');
     await expect(items.first()).toBeVisible();
     for (let i = 0; i < (await items.count()); i++)
-      await items.nth(i).getByRole('button', { name: '正常', exact: true }).click();
+      await items
+        .nth(i)
+        .getByRole('button', { name: /^(正常|已提醒)$/ })
+        .click();
     await page.getByTestId('save-check').click();
     await expect.soft(page.getByTestId('save-error')).toContainText(FULL);
     await expect(items.first().getByRole('button', { name: '正常', exact: true })).toHaveAttribute(

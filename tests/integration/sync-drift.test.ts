@@ -25,6 +25,7 @@ import {
   DAILY_ROUND_TEMPLATE_ID,
   ENTERPRISE_SAFETY_TEMPLATE_ID,
 } from '../../src/shared/domain/checklist-templates.ts';
+import { answersOf } from '../../src/shared/domain/checklist-answers.ts';
 import { idNumberCheckChar } from '../../src/shared/domain/id-number.ts';
 import { newId } from '../../src/shared/domain/ids.ts';
 import { availableActions, type TransitionPayload } from '../../src/shared/domain/problem-workflow.ts';
@@ -193,7 +194,7 @@ const DEVICE = {
       shift: 'day',
       results: template.items.map((item, i) => ({
         itemId: item.id,
-        result: fail && i === 0 ? ('fail' as const) : ('pass' as const),
+        result: fail && i === 0 ? ('fail' as const) : answersOf(item)[0]!,
         ...(fail && i === 0 ? { note: '按钮失灵' } : {}),
       })),
     });

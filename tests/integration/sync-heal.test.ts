@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { actOnProblem, reportHazardAsProblem, reportProblem } from '../../src/app/commands/problems.ts';
 import { updateHousehold } from '../../src/app/commands/register.ts';
 import { recordChecklistRun } from '../../src/app/commands/round.ts';
+import { answersOf } from '../../src/shared/domain/checklist-answers.ts';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { seededRandom } from '../../src/shared/domain/seeded-random.ts';
 import type { RecordKind } from '../../src/shared/records.ts';
@@ -143,7 +144,7 @@ describe('a rebase never drops or doubles a pending write', () => {
       gridId: building.gridId,
       target: { buildingId: building.id },
       shift: 'day',
-      results: items.map((item, i) => ({ itemId: item.id, result: i === 0 ? 'fail' : 'pass' })),
+      results: items.map((item, i) => ({ itemId: item.id, result: i === 0 ? 'fail' : answersOf(item)[0]! })),
     });
     await worker.engine.push(worker.actor);
     const hazard = (await worker.db.hazards.toArray())[0]!;

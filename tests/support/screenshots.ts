@@ -98,7 +98,7 @@ try {
   for (let i = 0; i < count; i++)
     await items
       .nth(i)
-      .getByRole('button', { name: i === 1 ? '异常' : '正常', exact: true })
+      .getByRole('button', { name: i === 1 ? '异常' : /^(正常|已提醒)$/ })
       .click();
   await items.nth(1).locator('input[name^=note]').fill('消防栓被杂物遮挡');
   await shot('checklist', true);

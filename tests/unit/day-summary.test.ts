@@ -80,7 +80,9 @@ describe('summarizeDay', () => {
       householdsReached: 0,
       checklistRunCount: 0,
       checklistRunsByShift: { day: 0, night: 0 },
+      itemsByResult: { pass: 0, fail: 0, na: 0, reminded: 0, 'not-done': 0 },
       failedItemCount: 0,
+      remindersNotDone: 0,
       hazardCount: 0,
       needsFound: 0,
       needsMet: 0,
@@ -136,6 +138,15 @@ describe('summarizeDay', () => {
     expect(missed).toMatchObject({ figure: 'missed', count: summary.missedVisitCount });
     for (const group of [reached!, missed!])
       expect(group.outcomes.reduce((sum, part) => sum + part.count, 0)).toBe(group.count);
+  });
+
+  it('counts every answer of the day by kind, so the items add up to the answers given', () => {
+    const summary = summarize({
+      runs: [run('day', ['pass', 'fail', 'na', 'reminded']), run('night', ['pass', 'not-done'])],
+    });
+    expect(summary.itemsByResult).toEqual({ pass: 2, fail: 1, na: 1, reminded: 1, 'not-done': 1 });
+    expect(summary.failedItemCount).toBe(1);
+    expect(summary.remindersNotDone).toBe(1);
   });
 
   it('counts checklist runs by shift and their failed items', () => {

@@ -225,6 +225,7 @@ function summaryFor(problems: Problem[]): DailyListSummary {
     visitsByOutcome: { met: 8, 'nobody-home': 2, refused: 0, 'moved-away': 1, 'in-hospital': 1, deceased: 0 },
     checksDone: 4,
     failedItems: 1,
+    remindersNotDone: 1,
     ...summarizeProblemsOfDay(problems, DAY),
   };
 }
@@ -373,6 +374,7 @@ describe('dailyListToCsv', () => {
     expect(csv).toContain(
       '\r\n走访：应访 12 户，上门 12 次：已访 10 次（见到本人 8，已搬离 1，住院 1，已去世 0），未遇 2 次（无人在家 2，拒绝 0）\r\n',
     );
+    expect(csv).toContain('\r\n巡查：完成 4 次，异常项 1 个，提醒未完成 1 项\r\n');
     expect(csv).toContain(`\r\n\r\n${headers().join(',')}\r\n`);
     expect(csv.replace(/\r\n/g, '')).not.toMatch(/\r(?!\n)/);
   });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answersOf } from '../../src/shared/domain/checklist-answers.ts';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
 import { buildingLabel, problemPlaceLabel } from '../../src/shared/domain/problem-place.ts';
@@ -44,7 +45,11 @@ describe('problem commands', () => {
       gridId: grid.id,
       target: { buildingId: building.id },
       shift: 'day',
-      results: items.map((item, i) => ({ itemId: item.id, result: i === 0 ? 'fail' : 'pass', note: '堵塞' })),
+      results: items.map((item, i) => ({
+        itemId: item.id,
+        result: i === 0 ? 'fail' : answersOf(item)[0]!,
+        note: '堵塞',
+      })),
     });
     const [hazard] = await db.hazards.toArray();
     const problemId = await reportHazardAsProblem(ctx, hazard!.id);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answersOf } from '../../src/shared/domain/checklist-answers.ts';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
 import { DEFAULT_CADENCE_CONFIG } from '../../src/shared/domain/visit-cadence.ts';
@@ -148,7 +149,7 @@ describe('checklists', () => {
       shift: 'night',
       results: items.map((item, i) => ({
         itemId: item.id,
-        result: i === 0 ? 'fail' : 'pass',
+        result: i === 0 ? 'fail' : answersOf(item)[0]!,
         note: i === 0 ? '漏水' : '',
       })),
     });
@@ -163,6 +164,46 @@ describe('checklists', () => {
     ).toBe(runId);
     const summary = await daySummary(db, grid.id, today());
     expect(summary).toMatchObject({ checklistRunCount: 1, failedItemCount: 1, hazardCount: 1 });
+  });
+
+  it('a reminder not done keeps its reason and makes no hazard; the day counts it', async () => {
+    const items = itemsForBuilding(template, building.facilities);
+    const runId = await recordChecklistRun(ctx, {
+      template,
+      gridId: grid.id,
+      target: { buildingId: building.id },
+      shift: 'day',
+      results: items.map((item) =>
+        item.id === 'remind-off'
+          ? { itemId: item.id, result: 'not-done' as const, note: ' 家中无人，已贴提示 ' }
+          : { itemId: item.id, result: 'pass' as const },
+      ),
+    });
+    expect(await db.hazards.count()).toBe(0);
+    const run = (await db.checklistRuns.get(runId))!;
+    expect(run.results.find((r) => r.itemId === 'remind-off')).toMatchObject({
+      result: 'not-done',
+      note: '家中无人，已贴提示',
+    });
+    expect(await daySummary(db, grid.id, today())).toMatchObject({
+      checklistRunCount: 1,
+      failedItemCount: 0,
+      hazardCount: 0,
+      remindersNotDone: 1,
+    });
+  });
+
+  it('refuses 未完成 without a reason, and an answer the item does not take', async () => {
+    const input = (result: 'not-done' | 'pass', note?: string) => ({
+      template,
+      gridId: grid.id,
+      target: { buildingId: building.id },
+      shift: 'day' as const,
+      results: [{ itemId: 'remind-off', result, note }],
+    });
+    await expect(recordChecklistRun(ctx, input('not-done', '  '))).rejects.toThrow('请写明未完成的原因');
+    await expect(recordChecklistRun(ctx, input('pass'))).rejects.toThrow('只能回答：已提醒、未完成');
+    expect(await db.outbox.count()).toBe(0);
   });
 
   it('refuses results for items the template does not have', async () => {

@@ -1,5 +1,7 @@
+import { answerIssues, hazardsOfRun } from '../../shared/domain/checklist-answers.ts';
 import { newId } from '../../shared/domain/ids.ts';
 import {
+  checklistRunSchema,
   newNeedSchema,
   type CheckResult,
   type ChecklistTemplate,
@@ -114,52 +116,29 @@ export interface ChecklistRunInput {
   results: Array<{ itemId: string; result: CheckResult; note?: string; photoIds?: string[] }>;
 }
 
-/** Saves a finished run; each failed item is saved as a hazard linked to the run. */
+/** Saves a finished run; each failed item is saved as a hazard linked to the run (checklist-answers.ts). */
 export async function recordChecklistRun(ctx: CommandContext, input: ChecklistRunInput): Promise<string> {
   const at = ctx.now();
-  const runId = newId();
-  const itemText = new Map(input.template.items.map((item) => [item.id, item.text]));
-  const unknown = input.results.find((r) => !itemText.has(r.itemId));
-  if (unknown) throw new CommandError([{ path: 'results', message: `检查项不在模板中：${unknown.itemId}` }]);
-  const results = input.results.map((r) => ({
-    itemId: r.itemId,
-    result: r.result,
-    note: r.note?.trim() || undefined,
-    photoIds: r.photoIds ?? [],
-  }));
-  const hazards = results
-    .filter((r) => r.result === 'fail')
-    .map((r) => ({
-      id: newId(),
-      updatedAt: at,
-      isDeleted: false,
-      gridId: input.gridId,
-      runId,
+  const issues = answerIssues(input.template.items, input.results);
+  if (issues.length > 0) throw new CommandError(issues);
+  const run = validate(checklistRunSchema, {
+    id: newId(),
+    updatedAt: at,
+    isDeleted: false,
+    templateId: input.template.id,
+    gridId: input.gridId,
+    ...input.target,
+    day: shanghaiDay(at),
+    shift: input.shift,
+    completedAt: at,
+    results: input.results.map((r) => ({
       itemId: r.itemId,
-      ...input.target,
-      description: r.note ? `${itemText.get(r.itemId)}：${r.note}` : `${itemText.get(r.itemId)}：异常`,
-      photoIds: r.photoIds,
-      reportedAt: at,
-    }));
-  await runCommand(
-    ctx,
-    'checklist.recordRun',
-    {
-      run: {
-        id: runId,
-        updatedAt: at,
-        isDeleted: false,
-        templateId: input.template.id,
-        gridId: input.gridId,
-        ...input.target,
-        day: shanghaiDay(at),
-        shift: input.shift,
-        completedAt: at,
-        results,
-      },
-      hazards,
-    },
-    at,
-  );
-  return runId;
+      result: r.result,
+      note: r.note?.trim() || undefined,
+      photoIds: r.photoIds ?? [],
+    })),
+  });
+  const hazards = hazardsOfRun(run, input.template, { at, newId });
+  await runCommand(ctx, 'checklist.recordRun', { run, hazards }, at);
+  return run.id;
 }

@@ -286,6 +286,8 @@ export interface DailyListSummary {
   visitsByOutcome: Record<VisitOutcome, number>;
   checksDone: number;
   failedItems: number;
+  /** Reminders not given (提醒未完成): not hazards, counted apart (checklist-answers.ts). */
+  remindersNotDone: number;
   problemsNew: number;
   problemsResolved: number;
 }
@@ -328,6 +330,7 @@ export function buildDailyListSummary(input: {
     visitsByOutcome: daySummary.visitsByOutcome,
     checksDone: daySummary.checklistRunCount,
     failedItems: daySummary.failedItemCount,
+    remindersNotDone: daySummary.remindersNotDone,
     ...summarizeProblemsOfDay(input.problems, daySummary.day),
   };
 }
@@ -352,7 +355,7 @@ export function dailyListSummaryLines(summary: DailyListSummary): string[] {
     .join('，');
   return [
     `走访：应访 ${summary.visitsDue} 户，${VISIT_FIGURES.attempts.zh} ${attempts} 次：${visitGroups}`,
-    `巡查：完成 ${summary.checksDone} 次，异常项 ${summary.failedItems} 个`,
+    `巡查：完成 ${summary.checksDone} 次，异常项 ${summary.failedItems} 个，提醒未完成 ${summary.remindersNotDone} 项`,
     `问题：新增 ${summary.problemsNew} 件，办结 ${summary.problemsResolved} 件`,
   ];
 }

@@ -24,7 +24,7 @@ export const BUILT_IN_TEMPLATES: readonly ChecklistTemplate[] = [
       { id: 'fire-hydrant', text: '检查消防栓一次（水压、配件、有无遮挡）', facility: 'fire-hydrant' },
       { id: 'water-pipes', text: '检查公共水管一次（有无渗漏、冻裂）', facility: 'water-pipes' },
       { id: 'stairwell', text: '楼道通道畅通，无堆物、无电动车充电' },
-      { id: 'remind-off', text: '提醒居民出门关水、关电、关气' },
+      { id: 'remind-off', text: '提醒居民出门关水、关电、关气', kind: 'reminder' },
     ],
   },
   {

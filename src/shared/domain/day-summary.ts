@@ -1,4 +1,5 @@
-import type { ChecklistRun, CheckResult, Hazard } from '../schemas/checklist.ts';
+import { CHECK_RESULTS, type ChecklistRun, type CheckResult, type Hazard } from '../schemas/checklist.ts';
+import { isHazardResult, isReminderNotDone } from './checklist-answers.ts';
 import type { Need, NeedStatus } from '../schemas/need.ts';
 import { SHIFTS, VISIT_OUTCOMES, type Shift, type Visit, type VisitOutcome } from '../schemas/visit.ts';
 import { addCalendarDays, shanghaiDayStart } from '../time.ts';
@@ -66,7 +67,12 @@ export interface DaySummary {
   householdsReached: number;
   checklistRunCount: number;
   checklistRunsByShift: Record<Shift, number>;
+  /** Every answer given in the day's runs, by answer: the items answered are the sum of these. */
+  itemsByResult: Record<CheckResult, number>;
+  /** 异常: failed checks (each saved as a hazard, checklist-answers.ts). */
   failedItemCount: number;
+  /** 提醒未完成: reminders the worker still owes — no hazard, the worker's own to finish. */
+  remindersNotDone: number;
   /** Hazards reported that day (Asia/Shanghai). */
   hazardCount: number;
   /** Needs recorded that day. */
@@ -105,13 +111,19 @@ export function summarizeDay({ day, gridId, visits, runs, hazards, needs }: DayS
   const missedVisitCount = sumOf(MISSED_OUTCOMES);
 
   const checklistRunsByShift = zeroByKey(SHIFTS);
+  const itemsByResult = zeroByKey(CHECK_RESULTS);
   let checklistRunCount = 0;
   let failedItemCount = 0;
+  let remindersNotDone = 0;
   for (const run of runs) {
     if (run.day !== day || !isInScope(run)) continue;
     checklistRunCount += 1;
     checklistRunsByShift[run.shift] += 1;
-    for (const { result } of run.results) if (result === 'fail') failedItemCount += 1;
+    for (const { result } of run.results) {
+      itemsByResult[result] += 1;
+      if (isHazardResult(result)) failedItemCount += 1;
+      if (isReminderNotDone(result)) remindersNotDone += 1;
+    }
   }
 
   const hazardCount = hazards.filter((hazard) => isInScope(hazard) && isOnDay(hazard.reportedAt)).length;
@@ -134,7 +146,9 @@ export function summarizeDay({ day, gridId, visits, runs, hazards, needs }: DayS
     householdsReached: householdsReached.size,
     checklistRunCount,
     checklistRunsByShift,
+    itemsByResult,
     failedItemCount,
+    remindersNotDone,
     hazardCount,
     needsFound,
     needsMet,

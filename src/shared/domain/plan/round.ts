@@ -3,6 +3,7 @@ import type { MutationArgs } from '../../mutations.ts';
 import { checklistTemplateSchema } from '../../schemas/checklist.ts';
 import type { Household } from '../../schemas/household.ts';
 import { needSchema, type Need } from '../../schemas/need.ts';
+import { isHazardResult } from '../checklist-answers.ts';
 import { BUILT_IN_TEMPLATES } from '../checklist-templates.ts';
 import {
   applied,
@@ -80,6 +81,10 @@ export function planChecklistRun(args: MutationArgs<'checklist.recordRun'>, ctx:
   if (hazards.some((h) => h.runId !== run.id || h.gridId !== run.gridId))
     return reject('invalid', '隐患记录与检查记录不一致');
   if (hazards.some((h) => h.problemId !== undefined)) return reject('invalid', '新隐患不能直接关联问题');
+  // A hazard is a fault of the building: only a failed check makes one, never a reminder not done.
+  const failedItemIds = new Set(run.results.filter((r) => isHazardResult(r.result)).map((r) => r.itemId));
+  if (hazards.some((h) => !failedItemIds.has(h.itemId)))
+    return reject('invalid', '只有异常的检查项才记为隐患');
   return applied([
     { kind: 'checklistRuns', record: run },
     ...hazards.map((record) => ({ kind: 'hazards' as const, record })),
