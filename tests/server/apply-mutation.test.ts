@@ -232,23 +232,26 @@ function need(overrides: Partial<Need> = {}): Need {
   };
 }
 
+/** A visit to `household` on 2026-03-01 (T0 is 10:00 that day in Shanghai). */
+const newVisit = (overrides = {}) => ({
+  id: newId(),
+  updatedAt: T0,
+  isDeleted: false,
+  householdId: household.id,
+  gridId: GRID,
+  personIds: [],
+  visitedAt: T0,
+  day: '2026-03-01',
+  shift: 'day' as const,
+  outcome: 'met' as const,
+  fiveSees: {},
+  needIds: [],
+  photoIds: [],
+  ...overrides,
+});
+
 describe('visit.record and needs', () => {
-  const visit = (overrides = {}) => ({
-    id: newId(),
-    updatedAt: T0,
-    isDeleted: false,
-    householdId: household.id,
-    gridId: GRID,
-    personIds: [],
-    visitedAt: T0,
-    day: '2026-03-01',
-    shift: 'day' as const,
-    outcome: 'met' as const,
-    fiveSees: {},
-    needIds: [],
-    photoIds: [],
-    ...overrides,
-  });
+  const visit = newVisit;
 
   it('writes the visit with its needs', () => {
     const writes = writesOf(plan('visit.record', { visit: visit(), needs: [need()] }, world()));
@@ -293,23 +296,8 @@ describe('visit.record and needs', () => {
 });
 
 describe('visit.correct and visit.withdraw', () => {
-  // T0 is 10:00 on 2026-03-01 in Shanghai; plans run at T0 + 1000.
-  const today = (overrides = {}) => ({
-    id: newId(),
-    updatedAt: T0,
-    isDeleted: false,
-    householdId: household.id,
-    gridId: GRID,
-    personIds: [],
-    visitedAt: T0,
-    day: '2026-03-01',
-    shift: 'day' as const,
-    outcome: 'met' as const,
-    fiveSees: {},
-    needIds: [],
-    photoIds: [],
-    ...overrides,
-  });
+  // Plans run at T0 + 1000, on the visit's own day.
+  const today = newVisit;
   const readsWith = (visit: { id: string }, writers: Record<string, string> = {}) =>
     memoryReads([{ kind: 'visits', record: visit }], writers);
 
