@@ -5,10 +5,21 @@
  */
 import type { Building } from '../schemas/building.ts';
 import type { CareTag } from '../schemas/care-tags.ts';
-import type { Enterprise, Industry } from '../schemas/enterprise.ts';
+import type { Enterprise } from '../schemas/enterprise.ts';
 import type { Grid } from '../schemas/grid.ts';
 import type { Household } from '../schemas/household.ts';
-import type { Person, Relation } from '../schemas/person.ts';
+import type { Person } from '../schemas/person.ts';
+import { addDemoEnterprises } from './demo-enterprises.ts';
+import {
+  GIVEN_NAMES,
+  MOBILE_PREFIXES,
+  composeHousehold,
+  drawAreaCode,
+  drawKind,
+  drawSurname,
+  type Gender,
+} from './demo-households.ts';
+import { apportion, createRandom } from './demo-random.ts';
 import { idNumberCheckChar } from './id-number.ts';
 import { deterministicId } from './ids.ts';
 
@@ -80,87 +91,6 @@ export function ageOn(birthDate: string, at: number): number {
   return day.getUTCFullYear() - year - (hadBirthday ? 0 : 1);
 }
 
-// sfc32: tiny, fast and good enough for made-up data; seeded through splitmix32 so nearby seeds diverge.
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const splitmix = () => {
-    state = (state + 0x9e3779b9) | 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix(),
-    b = splitmix(),
-    c = splitmix(),
-    d = splitmix();
-  const uint32 = () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = ((c << 21) | (c >>> 11)) + t;
-    c |= 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 12; i++) uint32();
-  const float = () => uint32() / 4294967296;
-  const int = (min: number, max: number) => min + Math.floor(float() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(float() * items.length)]!;
-  return { uint32, float, int, pick, chance: (p: number) => float() < p };
-}
-type Random = ReturnType<typeof createRandom>;
-type Gender = Person['gender'];
-
-/** Weighted choice over a const record; cumulative sums are built once per table. */
-function weighted<K extends string>(table: Readonly<Partial<Record<K, number>>>): (rng: Random) => K {
-  const keys = Object.keys(table) as K[];
-  const cumulative: number[] = [];
-  let total = 0;
-  for (const key of keys) cumulative.push((total += table[key] ?? 0));
-  return (rng) => {
-    const x = rng.float() * total;
-    let i = 0;
-    while (i < keys.length - 1 && cumulative[i]! <= x) i++;
-    return keys[i]!;
-  };
-}
-
-// Roughly national frequency (per mille); 顾 陆 戴 are there because the seed towns are in Jiangsu.
-const drawSurname = weighted({
-  ...{ 王: 71, 李: 70, 张: 68, 刘: 54, 陈: 46, 杨: 31, 赵: 23, 黄: 22, 周: 21, 吴: 20, 徐: 17, 孙: 15 },
-  ...{ 胡: 13, 朱: 13, 高: 12, 林: 12, 何: 12, 郭: 11, 马: 11, 罗: 9, 梁: 8, 宋: 8, 郑: 8, 谢: 7, 韩: 7 },
-  ...{ 唐: 7, 冯: 7, 于: 6, 董: 6, 肖: 6, 程: 5, 曹: 5, 袁: 5, 邓: 5, 许: 5, 沈: 5, 曾: 5, 彭: 5, 吕: 5 },
-  ...{ 丁: 4, 蒋: 4, 顾: 4, 戴: 3, 陆: 3 },
-});
-// Given names follow the fashion of the decade people were born in: two-character names for the old,
-// single characters to combine for everyone younger.
-const GIVEN_NAMES = {
-  male: {
-    old: '建国 建华 国强 国平 志明 德明 德华 永福 春生 金海 红军 卫东 文斌 长林 宝华 福林 振华 洪兴 军 明'.split(
-      ' ',
-    ),
-    mid: [...'伟强磊军勇杰涛超斌鹏刚俊峰亮健辉明华波飞'],
-    young: [...'子浩宇轩俊杰博文泽晨睿昊一航然鑫铭嘉天宸'],
-  },
-  female: {
-    old: '秀英 桂英 秀兰 玉兰 桂兰 凤英 玉珍 淑芬 秀珍 桂芳 美兰 素芬 金凤 月英 冬梅 红梅 丽华 爱华 芳 梅'.split(
-      ' ',
-    ),
-    mid: [...'丽敏静燕艳娟霞芳红玲婷晶洁莉琳慧雪萍颖倩'],
-    young: [...'欣怡梓涵雨萱思佳诗琪语梦婷悦可馨若彤晴妍'],
-  },
-} as const satisfies Record<Gender, Record<'old' | 'mid' | 'young', readonly string[]>>;
-
-// Most residents are local (泰兴 and neighbours); a few came from inland provinces for the chemical jobs.
-const drawAreaCode = weighted({
-  ...{ '321283': 70, '321281': 6, '321204': 5, '321282': 5, '320682': 4 },
-  ...{ '320981': 2, '341221': 3, '411523': 3, '510722': 2 },
-});
-const MOBILE_PREFIXES = [
-  ...'130 131 132 133 135 136 137 138 139 150 151 152 153 155 156 157 158 159'.split(' '),
-  ...'166 173 177 180 181 182 183 185 186 187 188 189 191 198 199'.split(' '),
-];
 const DAY_MS = 86_400_000;
 
 /** name:code; a community's estates are named after its first two characters (幸福社区 -> 幸福家园). */
@@ -174,191 +104,6 @@ const VILLAGES = '河口村:HK 柳树村:LS 大桥村:DQ 石塘村:ST 新民村:
 const ESTATE_SUFFIXES = '家园 花园 小区 新村 名苑 雅居 华庭 佳苑 丽景 公寓'.split(' ');
 /** Share of comprehensive grids that are urban (community) rather than village. */
 const URBAN_GRID_SHARE = 0.7;
-
-/** Special grids by zone (named zone + 专属网格): their share of the enterprises and industry mix. */
-const SPECIAL_ZONES = [
-  { zone: '化工园区', weight: 45, industries: { chemical: 1 } },
-  { zone: '新材料产业园', weight: 30, industries: { chemical: 7, manufacturing: 3 } },
-  { zone: '港区物流园', weight: 10, industries: { logistics: 7, chemical: 3 } },
-  { zone: '沿江工业区', weight: 10, industries: { manufacturing: 5, chemical: 4, construction: 1 } },
-  { zone: '商贸街区', weight: 5, industries: { retail: 6, catering: 4 } },
-] as const satisfies readonly SpecialZone[];
-interface SpecialZone {
-  zone: string;
-  weight: number;
-  industries: Partial<Record<Industry, number>>;
-}
-/** Words for made-up company names, and the share of companies that handle hazardous chemicals (危化品). */
-const INDUSTRY_PROFILES = {
-  chemical: { words: ['化工', '化学', '精细化工', '新材料科技', '医药化工', '石化'], hazardousShare: 0.75 },
-  manufacturing: { words: ['机械', '装备制造', '电子科技', '五金制品'], hazardousShare: 0.1 },
-  logistics: { words: ['物流', '仓储', '港务'], hazardousShare: 0.25 },
-  retail: { words: ['商贸', '超市', '建材商行'], hazardousShare: 0 },
-  catering: { words: ['餐饮', '酒店', '食府'], hazardousShare: 0 },
-  construction: { words: ['建筑工程', '建设'], hazardousShare: 0 },
-} as const satisfies Record<Industry, { words: readonly string[]; hazardousShare: number }>;
-const BRAND_CHARS = [...'恒盛华鑫瑞泰宏远达昌丰源嘉诚利新金龙天润海星正德'];
-const ROAD_NUMERALS = [...'一二三四五六七八'];
-const CREDIT_CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CREDIT_CODE_CHAR_LIST = [...CREDIT_CODE_CHARS];
-
-/** Who lives with whom: relative weights of household kinds, tuned so the town averages ~3.7 people. */
-const HOUSEHOLD_MIX = {
-  urban: {
-    'elderly-alone': 8,
-    single: 3,
-    'elderly-couple': 10,
-    'young-couple': 4,
-    nuclear: 33,
-    'with-parents': 21,
-    'with-grandchildren': 21,
-    'skipped-generation': 0,
-  },
-  village: {
-    'elderly-alone': 8,
-    single: 1,
-    'elderly-couple': 11,
-    'young-couple': 2,
-    nuclear: 26,
-    'with-parents': 23,
-    'with-grandchildren': 22,
-    'skipped-generation': 7,
-  },
-} as const;
-type HouseholdKind = keyof typeof HOUSEHOLD_MIX.urban;
-const drawKind = { urban: weighted(HOUSEHOLD_MIX.urban), village: weighted(HOUSEHOLD_MIX.village) };
-
-interface MemberDraft {
-  relation: Relation;
-  gender: Gender;
-  age: number;
-  surname: string;
-}
-
-/** Ages and relations stay consistent: mothers are 21-38 years older than their children. */
-function composeHousehold(kind: HouseholdKind, rng: Random, surname: string): MemberDraft[] {
-  const members: MemberDraft[] = [];
-  const add = (relation: Relation, gender: Gender, age: number, memberSurname: string = drawSurname(rng)) => {
-    members.push({ relation, gender, age: Math.min(100, Math.max(0, age)), surname: memberSurname });
-    return members[members.length - 1]!;
-  };
-  const randomGender = (): Gender => (rng.chance(0.51) ? 'male' : 'female');
-  /** A couple (mostly husband as head); returns the wife's age and the surname children take. */
-  const couple = (headAge: number, minAge: number) => {
-    const wifeAge = Math.max(minAge, headAge + rng.int(-5, 2));
-    if (rng.chance(0.85)) {
-      add('head', 'male', headAge, surname);
-      add('spouse', 'female', wifeAge);
-      return { motherAge: wifeAge, lineSurname: surname };
-    }
-    add('head', 'female', wifeAge, surname);
-    const husband = add('spouse', 'male', headAge);
-    return { motherAge: wifeAge, lineSurname: husband.surname };
-  };
-  const children = (
-    relation: Relation,
-    motherAge: number,
-    count: number,
-    lineSurname: string,
-    maxAge = 100,
-  ) => {
-    let age = Math.min(maxAge, rng.int(Math.max(0, motherAge - 38), Math.max(0, motherAge - 21)));
-    for (let i = 0; i < count && age >= 0; i++, age -= rng.int(1, 6))
-      add(relation, randomGender(), age, lineSurname);
-  };
-  const childCount = (weights: readonly number[]) => {
-    let x = rng.float() * weights.reduce((sum, w) => sum + w, 0);
-    for (let i = 0; i < weights.length; i++) if ((x -= weights[i]!) < 0) return i;
-    return weights.length - 1;
-  };
-  const elderlyAge = () => rng.int(65, rng.int(72, 95));
-
-  switch (kind) {
-    case 'elderly-alone':
-      add('head', rng.chance(0.65) ? 'female' : 'male', elderlyAge(), surname);
-      break;
-    case 'single':
-      add('head', rng.chance(0.6) ? 'male' : 'female', rng.int(20, 45), surname);
-      break;
-    case 'elderly-couple':
-      couple(Math.max(67, elderlyAge()), 65);
-      break;
-    case 'young-couple':
-      couple(rng.int(23, 38), 21);
-      break;
-    case 'nuclear': {
-      const { motherAge, lineSurname } = couple(rng.int(28, 52), 23);
-      children('child', motherAge, childCount([0, 40, 45, 15]), lineSurname);
-      break;
-    }
-    case 'with-parents': {
-      const headAge = rng.int(30, 55);
-      const { motherAge, lineSurname } = couple(headAge, 24);
-      children('child', motherAge, childCount([5, 42, 40, 13]), lineSurname);
-      // The head's own parents; a widowed mother is the likeliest to have moved in.
-      const fatherAge = headAge + rng.int(24, 34);
-      const parents = rng.chance(0.5) ? 'both' : rng.chance(0.35) ? 'father' : 'mother';
-      if (parents !== 'mother') add('parent', 'male', fatherAge, members[0]!.surname);
-      if (parents !== 'father') add('parent', 'female', fatherAge - rng.int(0, 4));
-      break;
-    }
-    case 'with-grandchildren':
-    case 'skipped-generation': {
-      const isSkipped = kind === 'skipped-generation';
-      const headAge = isSkipped ? rng.int(52, 76) : rng.int(55, 82);
-      let motherAge = headAge;
-      let lineSurname = surname;
-      if (rng.chance(0.85)) ({ motherAge, lineSurname } = couple(headAge, 50));
-      else {
-        const isWidow = rng.chance(0.7);
-        add('head', isWidow ? 'female' : 'male', headAge, surname);
-        // A widow's children carry her late husband's surname.
-        if (isWidow) lineSurname = drawSurname(rng);
-      }
-      // The adult child who stays is usually a son; his wife is recorded as 'other' (儿媳).
-      const childAge = rng.int(Math.max(22, motherAge - 36), Math.max(22, motherAge - 22));
-      const isSon = rng.chance(0.7);
-      const grandSurname = isSon ? lineSurname : drawSurname(rng);
-      const inLawAge = isSon ? childAge - rng.int(0, 3) : childAge + rng.int(0, 3);
-      if (!isSkipped) {
-        add('child', isSon ? 'male' : 'female', childAge, lineSurname);
-        if (rng.chance(0.8))
-          add('other', isSon ? 'female' : 'male', inLawAge, isSon ? undefined : grandSurname);
-      }
-      const grandchildMotherAge = isSon ? inLawAge : childAge;
-      children(
-        'grandchild',
-        grandchildMotherAge,
-        childCount([0, 50, 40, 10]),
-        grandSurname,
-        isSkipped ? 15 : 100,
-      );
-      break;
-    }
-  }
-  return members;
-}
-
-/** GB 32100-2015 check character: weights are 3^i mod 31 over the first 17 characters. */
-function creditCodeCheckChar(first17: string): string {
-  let sum = 0;
-  for (let i = 0, weight = 1; i < 17; i++, weight = (weight * 3) % 31)
-    sum += CREDIT_CODE_CHARS.indexOf(first17[i]!) * weight;
-  return CREDIT_CODE_CHARS[(31 - (sum % 31)) % 31]!;
-}
-
-/** Splits `total` across weights, exactly, by largest remainder. */
-function apportion(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((s, w) => s + w, 0);
-  const raw = weights.map((w) => (sum > 0 ? (total * w) / sum : 0));
-  const shares = raw.map(Math.floor);
-  let left = total - shares.reduce((s, n) => s + n, 0);
-  const byRemainder = raw
-    .map((r, i) => [r - Math.floor(r), i] as const)
-    .sort((x, y) => y[0] - x[0] || x[1] - y[1]);
-  for (const [, i] of byRemainder) if (left-- > 0) shares[i]!++;
-  return shares;
-}
 
 export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
   const seed = options.seed ?? DEMO_TOWN_DEFAULTS.seed;
@@ -624,61 +369,18 @@ export function generateDemoTown(options: DemoTownOptions = {}): DemoTown {
     }
   });
 
-  const fallbackZone = (i: number): SpecialZone => ({
-    zone: `第${i + 1}片区`,
-    weight: 5,
-    industries: { manufacturing: 1 },
-  });
-  const zones = Array.from(
-    { length: specialGrids },
-    (_, i): SpecialZone => SPECIAL_ZONES[i] ?? fallbackZone(i),
-  );
-  const perZone = apportion(
+  town.enterprises = addDemoEnterprises(
+    {
+      rng,
+      newId,
+      base,
+      addSpecialGrid: (name, code) => addGrid(root.id, 'special', name, code).id,
+      givenName,
+      mobile,
+      pad,
+    },
+    specialGrids,
     enterpriseCount,
-    zones.map((zone) => zone.weight),
   );
-  const usedNames = new Set<string>();
-  const usedCreditCodes = new Set<string>();
-  zones.forEach(({ zone, industries }, z) => {
-    const grid = addGrid(root.id, 'special', `${zone}专属网格`, `ZS-${pad(z + 1, 2)}`);
-    const drawIndustry = weighted<Industry>(industries);
-    for (let e = 0; e < perZone[z]!; e++) {
-      const industry = drawIndustry(rng);
-      const words = INDUSTRY_PROFILES[industry].words;
-      let name = '';
-      for (let tries = 0; name === '' || usedNames.has(name); tries++) {
-        const province = rng.chance(0.5) ? '江苏' : '';
-        // Past a few collisions the name space is used up (a huge `enterprises`): number the branches.
-        const branch = tries > 20 ? `第${usedNames.size + 1}分公司` : '';
-        name = `${province}${rng.pick(BRAND_CHARS)}${rng.pick(BRAND_CHARS)}${rng.pick(words)}有限公司${branch}`;
-      }
-      usedNames.add(name);
-      let creditCode = '';
-      while (creditCode === '' || usedCreditCodes.has(creditCode)) {
-        // 91 = enterprise registered with market supervision; newer codes carry an "MA" organisation code.
-        const orgCode = rng.chance(0.6)
-          ? 'MA' + Array.from({ length: 7 }, () => rng.pick(CREDIT_CODE_CHAR_LIST)).join('')
-          : pad(rng.int(0, 999_999_999), 9);
-        const first17 = `91321283${orgCode}`;
-        creditCode = first17 + creditCodeCheckChar(first17);
-      }
-      usedCreditCodes.add(creditCode);
-      const isSmallBusiness = industry === 'retail' || industry === 'catering';
-      const contactGender: Gender = rng.chance(0.7) ? 'male' : 'female';
-      town.enterprises.push({
-        id: newId(),
-        ...base,
-        gridId: grid.id,
-        name,
-        creditCode,
-        industry,
-        address: `红星镇${zone}${rng.pick(['经', '纬'])}${rng.pick(ROAD_NUMERALS)}路${rng.int(1, 199)}号`,
-        contactName: drawSurname(rng) + givenName(contactGender, rng.int(30, 55)),
-        contactPhone: mobile(),
-        employees: isSmallBusiness ? rng.int(3, 60) : rng.int(20, rng.int(60, 900)),
-        isHazardousChemicals: rng.chance(INDUSTRY_PROFILES[industry].hazardousShare),
-      });
-    }
-  });
   return town;
 }
