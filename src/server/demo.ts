@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_DEPARTMENTS, defaultDepartmentRecords } from '../shared/domain/departments.ts';
 import { generateDemoProblems } from '../shared/domain/demo-problems.ts';
 import { generateDemoTown, type DemoTownOptions } from '../shared/domain/demo-town.ts';
+import { generateDemoVisits } from '../shared/domain/demo-visits.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { RecordKind, RecordOf } from '../shared/records.ts';
 import type { Actor } from '../shared/schemas/problem.ts';
@@ -74,6 +75,11 @@ export interface SeedOptions {
   now?: number;
   /** Seed the past week's problems with the town (default true): every role then has work to see. */
   problems?: boolean;
+  /**
+   * Seed the workers' past visits with the town (default true), following each household's cadence
+   * up to yesterday: Today then shows a day's work rather than every household never visited.
+   */
+  visits?: boolean;
   /** Also seed 青石镇, a second small town with its own accounts. */
   secondTown?: boolean;
 }
@@ -83,6 +89,8 @@ export interface SeedReport {
   records: number;
   /** Of those, problems. */
   problems: number;
+  /** Of those, visits. */
+  visits: number;
   households: number;
   people: number;
   generateMs: number;
@@ -174,6 +182,7 @@ async function seedTown(
   const report: SeedReport = {
     records: 0,
     problems: 0,
+    visits: 0,
     households: 0,
     people: 0,
     generateMs: 0,
@@ -186,6 +195,10 @@ async function seedTown(
   if ((await store.records.count(target.id)) === 0) {
     let started = performance.now();
     const town = generateDemoTown(townOptions);
+    const { visits } =
+      options.visits === false
+        ? { visits: [] }
+        : generateDemoVisits({ households: town.households, people: town.people, now });
     report.generateMs = performance.now() - started;
     started = performance.now();
     // Parents before children (grids, then what lies in them), so a first pull arrives in that order too.
@@ -197,6 +210,7 @@ async function seedTown(
       ['enterprises', town.enterprises],
       ['households', town.households],
       ['people', town.people],
+      ['visits', visits],
     ];
     const items = groups.flatMap(([kind, records]) => records.map((record) => ({ kind, record })));
     await store.appendRecords(target.id, items, null, now);
@@ -206,6 +220,7 @@ async function seedTown(
       records: items.length,
       households: town.households.length,
       people: town.people.length,
+      visits: visits.length,
     });
   }
   if ((await store.accounts.count(target.id)) === 0) {

@@ -75,7 +75,8 @@ async function main() {
     );
     if (seeded.records > 0)
       console.log(
-        `演示数据：${seeded.households} 户、${seeded.people} 人、近一周问题 ${seeded.problems} 件` +
+        `演示数据：${seeded.households} 户、${seeded.people} 人、以往走访 ${seeded.visits} 次、` +
+          `近一周问题 ${seeded.problems} 件` +
           `（共 ${seeded.records} 条记录），` +
           `生成 ${Math.round(seeded.generateMs)} ms，写入 ${Math.round(seeded.insertMs)} ms`,
       );

@@ -15,9 +15,18 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
   });
 }
 
-/** First run: load the small demo town and pick a grid (by code, or the first in the list). */
-export async function loadDemoAndPickGrid(page: Page, gridCode?: string): Promise<string> {
-  await page.goto(`/?households=${TEST_TOWN_HOUSEHOLDS}`);
+/**
+ * First run: load the small demo town and pick a grid (by code, or the first in the list). Its 71
+ * grids have ~9 households each, so a grid's Today is one to four households (the demo's past visits
+ * leave a day's work); `grids` shares the town among fewer, real-sized grids instead.
+ */
+export async function loadDemoAndPickGrid(
+  page: Page,
+  gridCode?: string,
+  town: { grids?: number } = {},
+): Promise<string> {
+  const gridCount = town.grids === undefined ? '' : `&grids=${town.grids}`;
+  await page.goto(`/?households=${TEST_TOWN_HOUSEHOLDS}${gridCount}`);
   await waitForServiceWorker(page);
   await page.getByTestId('demo-small').click();
   const grids = page.getByTestId('grid-list').locator('button');
@@ -71,6 +80,35 @@ export async function readOutbox(page: Page): Promise<OutboxEntry[]> {
         };
       }),
   );
+}
+
+/** The ids of the households the phone holds, read straight from IndexedDB. */
+export async function householdIdsOnPhone(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('lianxin');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('households').objectStore('households').getAllKeys();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(request.result as string[]);
+          };
+        };
+      }),
+  );
+}
+
+/**
+ * A "met" visit to a household through its visit form, for a test that needs a write whatever Today
+ * lists (a day's work, which an earlier test on the shared server may already have done).
+ */
+export async function visitThroughForm(page: Page, householdId: string, origin = ''): Promise<void> {
+  await page.goto(`${origin}/#/visit/${encodeURIComponent(householdId)}`);
+  await page.getByTestId('visit-form').getByRole('button', { name: '见到本人' }).click();
+  await page.getByTestId('save-visit').click();
+  await expect(page.getByTestId('toast')).toContainText('走访已保存');
 }
 
 /** The demo accounts' password (src/server/demo.ts). */

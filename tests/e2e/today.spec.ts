@@ -9,8 +9,9 @@ import { goOffline, loadDemoAndPickGrid, readOutbox } from './helpers.ts';
 const SCREEN = 760;
 
 test('Today has a shape a worker can scan, and a mistaken visit can be undone', async ({ page, context }) => {
-  // A grid of estates (buildings with lifts and gas): the one with the longest day.
-  await loadDemoAndPickGrid(page, 'XF-01');
+  // A grid of estates (buildings with lifts and gas) of real size (~300 households, not the test
+  // town's ~9), so its day is the long one a worker scans: ~50 households due.
+  await loadDemoAndPickGrid(page, 'XF-01', { grids: 2 });
   await goOffline(context);
   await page.goto('/');
   await page.getByRole('button', { name: '白班' }).click();

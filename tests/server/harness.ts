@@ -68,7 +68,14 @@ export interface TestMutation {
  * PostgreSQL test cluster when TEST_DATABASE=postgres (tests/support/test-store.ts).
  */
 export async function createHarness(
-  options: { households?: number; problems?: boolean; secondTown?: boolean; store?: Store } = {},
+  options: {
+    households?: number;
+    problems?: boolean;
+    /** The demo's past visits (off by default: most tests count what they write themselves). */
+    visits?: boolean;
+    secondTown?: boolean;
+    store?: Store;
+  } = {},
 ): Promise<Harness> {
   const store = options.store ?? (await openTestStore());
   const clock = { now: T0 };
@@ -77,6 +84,7 @@ export async function createHarness(
     kdf: TEST_KDF,
     now: T0,
     problems: options.problems ?? false,
+    visits: options.visits ?? false,
     secondTown: options.secondTown ?? false,
   });
   const town = await store.towns.byCode(DEMO_TOWNS.main.code);

@@ -1,13 +1,18 @@
 import { defaultDepartmentRecords } from '../../shared/domain/departments.ts';
 import { DEMO_TOWN_DEFAULTS, generateDemoTown } from '../../shared/domain/demo-town.ts';
+import { generateDemoVisits } from '../../shared/domain/demo-visits.ts';
 import { AppDB } from './app-db.ts';
 import { storeRegister, toRegisterRows } from './load-register.ts';
 import { loadPinyin } from './pinyin.ts';
 
 export interface DemoLoadRequest {
   households: number;
+  /** Comprehensive grids to share the households; the demo town's 71 when absent. */
+  grids?: number;
   seed: number;
   dbName: string;
+  /** The page's clock: the visit history ends the day before this instant's day. */
+  now: number;
 }
 
 export type DemoLoadMessage =
@@ -24,14 +29,17 @@ export type DemoLoadMessage =
 self.onmessage = async (event: MessageEvent<DemoLoadRequest>) => {
   const post = (message: DemoLoadMessage) => self.postMessage(message);
   try {
-    const { households, seed, dbName } = event.data;
+    const { households, grids, seed, dbName, now } = event.data;
+    const options = { households, seed, ...(grids === undefined ? {} : { comprehensiveGrids: grids }) };
     const [town, pinyinOf] = await Promise.all([
-      Promise.resolve().then(() => generateDemoTown({ households, seed })),
+      Promise.resolve().then(() => generateDemoTown(options)),
       loadPinyin(),
     ]);
     // No server loads the town's departments here: the offline demo has the default list.
     const departments = defaultDepartmentRecords(DEMO_TOWN_DEFAULTS.now);
-    const rows = toRegisterRows({ ...town, departments }, pinyinOf);
+    // The worker's past, as a server's demo has it: Today opens on a day's work.
+    const { visits } = generateDemoVisits({ households: town.households, people: town.people, now });
+    const rows = toRegisterRows({ ...town, departments, visits }, pinyinOf);
     post({ type: 'generated', total: town.people.length });
     const db = new AppDB(dbName);
     await storeRegister(db, rows, { source: 'demo', loadedAt: Date.now(), seed }, (stored, total) =>

@@ -5,11 +5,13 @@ import type {
   Grid,
   Household,
   Person,
+  Visit,
 } from '../../shared/schemas/index.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
 import { type AppDB, type HouseholdRow, type PersonRow } from './app-db.ts';
 import { META_KEYS, type DatasetInfo } from './meta.ts';
 import { toHouseholdRow, toPersonRow } from './rows.ts';
+import { noteVisitsStored } from './visit-summaries.ts';
 
 export interface Register {
   grids: Grid[];
@@ -19,6 +21,8 @@ export interface Register {
   enterprises: Enterprise[];
   /** The town's departments (the offline demo has the default list, so it can dispatch). */
   departments?: Department[];
+  /** Past visits (the offline demo's history), stored after the households they are of. */
+  visits?: Visit[];
 }
 
 export interface RegisterRows {
@@ -28,6 +32,7 @@ export interface RegisterRows {
   households: HouseholdRow[];
   people: PersonRow[];
   enterprises: Enterprise[];
+  visits?: Visit[];
 }
 
 /** Adds the search keys. Separate from storing so a benchmark can time the storage alone. */
@@ -42,6 +47,7 @@ export function toRegisterRows(register: Register, pinyinOf: PinyinOf): Register
     ),
     people: register.people.map((p) => toPersonRow(p, pinyinOf)),
     enterprises: register.enterprises,
+    ...(register.visits ? { visits: register.visits } : {}),
   };
 }
 
@@ -51,9 +57,9 @@ export type LoadProgress = (stored: number, total: number) => void;
 export const LOAD_CHUNK_SIZE = 5000;
 
 /**
- * Stores a whole register (the demo town, or later a first pull) as reference data: it came from the
- * town's records, so it does not go into the outbox. The dataset marker is written last, so a load cut
- * short (tab closed) is seen as unfinished on the next start.
+ * Stores a whole register (the demo town and its past visits, or later a first pull) as reference
+ * data: it came from the town's records, so it does not go into the outbox. The dataset marker is
+ * written last, so a load cut short (tab closed) is seen as unfinished on the next start.
  */
 export async function storeRegister(
   db: AppDB,
@@ -68,14 +74,23 @@ export async function storeRegister(
     [db.enterprises, rows.enterprises],
     [db.households, rows.households],
     [db.people, rows.people],
+    [db.visits, rows.visits ?? []],
   ] as const;
   const total = tables.reduce((sum, [, list]) => sum + list.length, 0);
   let stored = 0;
   for (const [table, list] of tables) {
     for (let start = 0; start < list.length; start += LOAD_CHUNK_SIZE) {
       const chunk = list.slice(start, start + LOAD_CHUNK_SIZE);
-      // The union of row types is fine here: each table receives its own list.
-      await (table as { bulkPut(items: readonly unknown[]): Promise<unknown> }).bulkPut(chunk);
+      if (table.name === db.visits.name) {
+        // Visits keep their summaries in step, in the same transaction, as every write of a visit does.
+        await db.transaction('rw', db.visits, db.visitSummaries, async () => {
+          await db.visits.bulkPut(chunk as Visit[]);
+          await noteVisitsStored(db, chunk as Visit[]);
+        });
+      } else {
+        // The union of row types is fine here: each table receives its own list.
+        await (table as { bulkPut(items: readonly unknown[]): Promise<unknown> }).bulkPut(chunk);
+      }
       stored += chunk.length;
       onProgress(stored, total);
     }

@@ -5,9 +5,12 @@ export const DEMO_SEED = 20260101;
 export const FULL_DEMO_HOUSEHOLDS = 23000;
 export const SMALL_DEMO_HOUSEHOLDS = 2000;
 
-/** Loads the demo town in a worker; resolves when it is stored, reporting progress on the way. */
+/**
+ * Loads the demo town (of `grids` comprehensive grids, or the default 71) in a worker; resolves when it
+ * is stored, reporting progress on the way.
+ */
 export function loadDemoTown(
-  households: number,
+  { households, grids }: { households: number; grids?: number | undefined },
   onMessage: (message: DemoLoadMessage) => void,
 ): Promise<{ households: number; people: number }> {
   return new Promise((resolve, reject) => {
@@ -27,7 +30,14 @@ export function loadDemoTown(
       worker.terminate();
       reject(new Error(event.message || 'worker failed'));
     };
-    const request: DemoLoadRequest = { households, seed: DEMO_SEED, dbName: DB_NAME };
+    // The clock is read here, at the edge: the worker's visit history ends yesterday by it.
+    const request: DemoLoadRequest = {
+      households,
+      ...(grids === undefined ? {} : { grids }),
+      seed: DEMO_SEED,
+      dbName: DB_NAME,
+      now: Date.now(),
+    };
     worker.postMessage(request);
   });
 }
