@@ -35,6 +35,8 @@ async function newPage(
   return {
     page,
     shot: async (name, fullPage = false) => {
+      // A full-page shot would paint the last write's toast over the middle of the page.
+      if (fullPage) await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 10_000 });
       await page.waitForTimeout(400);
       await page.screenshot({ path: `${outDir}${name}.png`, fullPage });
     },
@@ -72,6 +74,20 @@ try {
   await shot('visit-form', true);
   await page.getByTestId('save-visit').click();
   await page.getByTestId('today-progress').waitFor();
+  // A quick visit, then its 撤销 on the toast; the saved visit's 更正 on the household page.
+  const undoRow = page.locator('[data-testid=due-row]:not([data-status=done])').last();
+  const undoHref = (await undoRow.locator('a.row-link').getAttribute('href'))!;
+  await undoRow.locator('.quick').click();
+  await undoRow.getByRole('button', { name: /一切正常/ }).click();
+  await page.getByTestId('toast-action').waitFor();
+  await shot('today-undo');
+  await page.goto(undoHref.replace('#/visit/', '#/household/'));
+  const todaysVisit = page.getByTestId('todays-visit').last();
+  await todaysVisit.getByTestId('correct-visit').click();
+  await todaysVisit.getByRole('button', { name: '无人在家' }).click();
+  await page.getByTestId('todays-visits').scrollIntoViewIfNeeded();
+  await shot('household-correct');
+  await todaysVisit.getByRole('button', { name: '取消' }).click();
   await page.goto('/#/grid');
   await page.getByTestId('tag-counts').waitFor();
   await shot('home');
