@@ -64,7 +64,19 @@ test('a day round offline: visits, a need, a catch-up for tonight, a checklist w
   await rows.first().locator('a').click();
   const form = page.getByTestId('visit-form');
   await form.getByRole('button', { name: '见到本人' }).click();
-  await form.locator('summary').click();
+  // 五个见 reads as a fold that opens, and says what is inside (it once looked like an empty heading).
+  const fiveSees = form.locator('summary');
+  await expect(fiveSees).toContainText('见人、见物、见过程、见结果、见分析');
+  const marker = () =>
+    fiveSees.evaluate((el) => {
+      const before = getComputedStyle(el, '::before');
+      return { content: before.content, transform: before.transform };
+    });
+  const closed = await marker();
+  expect(closed.content).toContain('›');
+  await fiveSees.click();
+  await expect(form.locator('details')).toHaveAttribute('open', '');
+  expect((await marker()).transform).not.toBe(closed.transform);
   await form.locator('textarea[name=five-person]').fill('精神好，血压偏高');
   await form.getByRole('button', { name: '添加需求' }).click();
   await form.getByRole('button', { name: '就医' }).click();
