@@ -356,6 +356,22 @@ describe('visit.correct and visit.withdraw', () => {
     ).toBe(false);
   });
 
+  it('refuses a correction that changes nothing, and withdrawing a visit corrected unseen is a conflict', () => {
+    const visit = today({ notes: '门口聊了几句' });
+    expect(
+      plan('visit.correct', { id: visit.id, changes: { outcome: 'met' }, at: T0 }, readsWith(visit)),
+    ).toMatchObject({ ok: false, reason: 'illegal-transition', message: '走访内容没有变化' });
+    const withdrawn = plan(
+      'visit.withdraw',
+      { id: visit.id, at: T0 },
+      readsWith(visit, { [visit.id]: 'someone-else' }),
+    );
+    expect(withdrawn.ok && withdrawn.conflicts.map((c) => [c.field, c.overwritten])).toEqual([
+      ['outcome', 'met'],
+      ['notes', '门口聊了几句'],
+    ]);
+  });
+
   it('logs the outcome another writer set since this one last saw the visit', () => {
     const visit = today();
     const result = plan(

@@ -204,6 +204,12 @@ describe('summarizeDay', () => {
           ['2026-03-10T10:00:00', 'open'],
           ['2026-03-10T12:00:00', 'withdrawn'],
         ]),
+        // 已解决 tapped by mistake and taken back (撤销) the same day: not a need met.
+        need('2026-03-04T10:00:00', [
+          ['2026-03-04T10:00:00', 'open'],
+          ['2026-03-10T14:00:00', 'met'],
+          ['2026-03-10T14:00:03', 'open'],
+        ]),
       ],
     });
     expect(summary.needsFound).toBe(1);

@@ -133,7 +133,9 @@ export function summarizeDay({ day, gridId, visits, runs, hazards, needs }: DayS
   for (const need of needs) {
     if (!isInScope(need)) continue;
     if (isOnDay(need.createdAt)) needsFound += 1;
-    if (need.history.some((entry) => entry.status === 'met' && isOnDay(entry.at))) needsMet += 1;
+    // Met that day and still met at its end: a 已解决 taken back (撤销) the same day is not a need met.
+    const lastOfDay = need.history.filter((entry) => isOnDay(entry.at)).at(-1);
+    if (lastOfDay?.status === 'met') needsMet += 1;
   }
 
   return {

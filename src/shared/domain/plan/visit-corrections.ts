@@ -15,12 +15,20 @@ import {
   merge,
   notAfter,
   reject,
+  sameValue,
   type Context,
   type Plan,
   type Rejection,
 } from './common.ts';
 
 const CORRECTED_FIELDS = ['outcome', 'personIds', 'fiveSees', 'notes'] as const;
+const isEmpty = (value: unknown) =>
+  value === undefined ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+
+/** What a withdrawn visit no longer says, for the conflict log: each corrected field, gone. */
+const EMPTIED = Object.fromEntries(CORRECTED_FIELDS.map((field) => [field, null]));
 
 /** The visit, if it may still be changed at `at` (its own day in Asia/Shanghai). */
 function changeableVisit(ctx: Context, id: string, at: number): Visit | Rejection {
@@ -37,6 +45,9 @@ export function planVisitCorrect(args: MutationArgs<'visit.correct'>, ctx: Conte
   if (isRejection(current)) return current;
   const next = check(visitSchema, merge(current, args.changes, at));
   if (!next.ok) return next;
+  // A new version that says the same would sync to every device for nothing.
+  if (CORRECTED_FIELDS.every((field) => sameValue(current[field], next.value[field])))
+    return reject('illegal-transition', '走访内容没有变化');
   const conflicts = conflictsOf(ctx, 'visits', current, next.value, CORRECTED_FIELDS);
   return applied([{ kind: 'visits', record: next.value }], conflicts);
 }
@@ -50,5 +61,9 @@ export function planVisitWithdraw(args: MutationArgs<'visit.withdraw'>, ctx: Con
   const at = notAfter(args.at, ctx);
   const current = changeableVisit(ctx, args.id, at);
   if (isRejection(current)) return current;
-  return applied([{ kind: 'visits', record: { ...current, isDeleted: true, updatedAt: at } }]);
+  const withdrawn = { ...current, isDeleted: true, updatedAt: at };
+  // A correction made elsewhere since this writer last saw the visit goes with it: say so.
+  const said = CORRECTED_FIELDS.filter((field) => !isEmpty(current[field]));
+  const conflicts = conflictsOf(ctx, 'visits', current, { ...withdrawn, ...EMPTIED }, said);
+  return applied([{ kind: 'visits', record: withdrawn }], conflicts);
 }
