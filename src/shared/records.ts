@@ -29,6 +29,15 @@ export const recordSchemas = {
   departments: departmentSchema,
 } as const;
 
+/**
+ * Which edition of recordSchemas this code is. Raise it whenever a schema starts to accept what an
+ * older app refused (a new answer, a new record kind): an older app skips a record it cannot parse
+ * while its cursor moves on, so an app that finds another edition stored on the device pulls its
+ * whole scope once more, and what its older self skipped arrives. 2: checklist reminders (已提醒 /
+ * 未完成) and departments.
+ */
+export const RECORD_SCHEMAS_EDITION = 2;
+
 export type RecordKind = keyof typeof recordSchemas;
 export const RECORD_KINDS = Object.keys(recordSchemas) as RecordKind[];
 export type RecordOf<K extends RecordKind> = z.infer<(typeof recordSchemas)[K]>;

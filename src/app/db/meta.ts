@@ -15,6 +15,8 @@ export const META_KEYS = {
   scopeKey: 'scopeKey',
   /** A pass over the whole scope is under way (its end removes what it did not bring). */
   fullPass: 'fullPass',
+  /** RECORD_SCHEMAS_EDITION of the code that last pulled: another edition pulls the scope once more. */
+  schemasEdition: 'schemasEdition',
 } as const;
 
 export interface DatasetInfo {

@@ -11,6 +11,7 @@ import { writeTables, type AppDB, type OutboxRow } from '../db/app-db.ts';
 import { ensureClientId, META_KEYS, readMeta } from '../db/meta.ts';
 import { ApiError, NetworkError, type ApiClient } from './api-client.ts';
 import { removeUnseen, storeAndRebase } from './apply-changes.ts';
+import { RECORD_SCHEMAS_EDITION } from '../../shared/records.ts';
 
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
 
@@ -332,8 +333,12 @@ export class SyncEngine {
     const { db, api } = this.#options;
     const clientId = await ensureClientId(db);
     const pinyinOf = await this.#options.pinyin();
-    let isFullPass = (await readMeta<boolean>(db, META_KEYS.fullPass)) === true;
-    let cursor = isFullPass ? 0 : ((await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0);
+    const storedCursor = (await readMeta<number>(db, META_KEYS.syncCursor)) ?? 0;
+    // Pulled by an older edition of the schemas: records it could not parse were skipped for good.
+    const isOtherEdition =
+      storedCursor > 0 && (await readMeta<number>(db, META_KEYS.schemasEdition)) !== RECORD_SCHEMAS_EDITION;
+    let isFullPass = isOtherEdition || (await readMeta<boolean>(db, META_KEYS.fullPass)) === true;
+    let cursor = isFullPass ? 0 : storedCursor;
     let scope = await readMeta<string>(db, META_KEYS.scopeKey);
     const seen = new Set<string>();
     let pulled = 0;
@@ -375,6 +380,7 @@ export class SyncEngine {
           { key: META_KEYS.syncCursor, value: page.cursor },
           { key: META_KEYS.scopeKey, value: page.scopeKey },
           { key: META_KEYS.fullPass, value: isFullPass && !isPassDone },
+          { key: META_KEYS.schemasEdition, value: RECORD_SCHEMAS_EDITION },
         ]);
       });
       cursor = page.cursor;
