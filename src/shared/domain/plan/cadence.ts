@@ -5,7 +5,17 @@
 import type { MutationArgs } from '../../mutations.ts';
 import { gridCadenceSchema } from '../../schemas/cadence.ts';
 import { canSetCadence } from '../cadence-config.ts';
-import { applied, check, conflictsOf, existing, isRejection, notAfter, reject, type Context, type Plan } from './common.ts';
+import {
+  applied,
+  check,
+  conflictsOf,
+  existing,
+  isRejection,
+  notAfter,
+  reject,
+  type Context,
+  type Plan,
+} from './common.ts';
 
 const CADENCE_FIELDS = ['byTag', 'everyoneElse'] as const;
 
