@@ -2,6 +2,7 @@
  * Today follows the grid's cadence as its leader set it: pulled from the server, or set on this
  * phone by a leader; the town's default while the grid has none. A worker's phone cannot set it.
  */
+import { createStore, get, set } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setGridCadence } from '../../src/app/commands/cadence.ts';
 import { CommandError } from '../../src/app/commands/run-command.ts';
@@ -10,6 +11,7 @@ import { cadenceOfGrid } from '../../src/app/db/cadence-queries.ts';
 import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts';
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
 import { todayView } from '../../src/app/db/round-queries.ts';
+import { settings } from '../../src/app/state/settings.svelte.ts';
 import { applyPulledChanges } from '../../src/app/sync/apply-changes.ts';
 import { DEFAULT_CADENCE_CONFIG, type CadenceConfig } from '../../src/shared/domain/cadence-config.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
@@ -83,5 +85,17 @@ describe("the grid's cadence on the phone", () => {
     await expect(attempt).rejects.toThrow('走访频次由网格长或指挥中心设置');
     expect(await db.cadences.count()).toBe(0);
     expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('the device setting of an older version', () => {
+  it('is ignored, and dropped with the next save', async () => {
+    const store = createStore('lianxin-settings', 'settings');
+    await set('settings', { lang: 'zh', theme: 'night', cadenceConfig: NOBODY }, store);
+    await settings.load();
+    expect(settings.theme).toBe('night');
+    await settings.setLang('en');
+    expect(await get('settings', store)).not.toHaveProperty('cadenceConfig');
+    await settings.reset();
   });
 });
