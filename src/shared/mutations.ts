@@ -8,6 +8,7 @@ import { visitChangesSchema, visitSchema } from './schemas/visit.ts';
 import { problemActionSchema, problemSchema } from './schemas/problem.ts';
 import { transitionPayloadSchema } from './domain/problem-workflow.ts';
 import { optionalText } from './schemas/common.ts';
+import { cadenceConfigSchema } from './domain/cadence-config.ts';
 
 /**
  * Every write the app can make, by name, with the schema of its arguments. The device validates
@@ -53,6 +54,8 @@ export const mutationArgsSchemas = {
     payload: transitionPayloadSchema,
     at: epochMsSchema,
   }),
+  /** A grid's visit cadence by care tag, set by its leader or the center (the whole config at once). */
+  'cadence.set': z.object({ gridId: recordIdSchema, config: cadenceConfigSchema, at: epochMsSchema }),
 } as const;
 
 export type MutationName = keyof typeof mutationArgsSchemas;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { buildingSchema } from './schemas/building.ts';
+import { gridCadenceSchema } from './schemas/cadence.ts';
 import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './schemas/checklist.ts';
 import { departmentSchema } from './schemas/department.ts';
 import { enterpriseSchema } from './schemas/enterprise.ts';
@@ -27,6 +28,7 @@ export const recordSchemas = {
   hazards: hazardSchema,
   problems: problemSchema,
   departments: departmentSchema,
+  cadences: gridCadenceSchema,
 } as const;
 
 /**

@@ -109,7 +109,7 @@ export async function runRoundBench({ investigate = false }: RoundBenchOptions =
           'open Today: todayView with a year of visits on the device (4x)',
           round(median(timing.runsMs), 0),
           'ms',
-          `context, no target: todayView(db, grid, today, DEFAULT_CADENCE_CONFIG), median of ${TODAY_VIEW_RUNS} ` +
+          `context, no target: todayView(db, grid, today), median of ${TODAY_VIEW_RUNS} ` +
             `(runs: ${list(timing.runsMs)} ms); reads the grid's households, people, buildings, ` +
             `${timing.summariesRead} visit summaries and today's ${timing.visitsRead} visits from IndexedDB, ` +
             `counts open needs, then the due list and tonight's catch-up list; ` +

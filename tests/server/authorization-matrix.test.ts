@@ -238,6 +238,25 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
     expect(await pushOutcome(principal, progress)).toBe(expected);
   });
 
+  it('POST /api/push: cadence.set of their own grid and of another grid', async () => {
+    const cadence = (gridCode: string): TestMutation => ({
+      mutationId: 0,
+      name: 'cadence.set',
+      args: {
+        gridId: h.grid(gridCode),
+        config: { byTag: { 'empty-nest': 'daily' }, everyoneElse: 'quarterly' },
+        at: h.clock.now,
+      },
+    });
+    const setsCadence = ['leader', 'center', 'admin'].includes(principal);
+    expect(await pushOutcome(principal, cadence('XF-01'))).toBe(
+      signedOut ? 401 : setsCadence ? 'applied' : 'forbidden',
+    );
+    expect(await pushOutcome(principal, cadence('HK-01'))).toBe(
+      signedOut ? 401 : TOWN_WIDE.has(principal) ? 'applied' : 'forbidden',
+    );
+  });
+
   it('PUT /api/blobs/:sha256', async () => {
     const p = photo();
     const response = await as(principal, 'PUT', `/api/blobs/${p.sha256}`, {

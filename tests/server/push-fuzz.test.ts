@@ -60,6 +60,11 @@ function sampleArgs(gridId: string): unknown[] {
     { id: problem.id, status: 'met', at: 1 },
     { id: newId(), changes: { outcome: 'refused', notes: null }, at: 1 },
     { id: newId(), at: 1 },
+    {
+      gridId,
+      config: { byTag: { 'elderly-alone': 'daily', 'empty-nest': 'weekly' }, everyoneElse: 'quarterly' },
+      at: 1,
+    },
   ];
 }
 

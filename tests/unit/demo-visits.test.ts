@@ -165,7 +165,7 @@ describe('the on-phone demo stores its past visits', () => {
     expect(await db.visits.count()).toBe(visits.length);
     expect(await db.outbox.count()).toBe(0);
     const grid = small.grids.find((g) => g.kind === 'grid')!;
-    const view = await todayView(db, grid.id, TODAY, config);
+    const view = await todayView(db, grid.id, TODAY);
     const whole = dueListOf(small, visits, TODAY, grid.id);
     expect(whole.todayTotal).toBeLessThan(whole.items.length / 2);
     expect(view.counts).toEqual(whole.counts);

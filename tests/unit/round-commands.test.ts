@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answersOf } from '../../src/shared/domain/checklist-answers.ts';
 import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
-import { DEFAULT_CADENCE_CONFIG } from '../../src/shared/domain/visit-cadence.ts';
 import { shanghaiDay, shanghaiDayStart } from '../../src/shared/time.ts';
 import { addNeed, recordChecklistRun, recordVisit, setNeedStatus } from '../../src/app/commands/round.ts';
 import { CommandError, runCommand } from '../../src/app/commands/run-command.ts';
@@ -46,7 +45,7 @@ describe('visits and needs', () => {
   });
 
   it('a visit and the needs found on it are one outbox row, and the household is done today', async () => {
-    const before = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
+    const before = await todayView(db, grid.id, today());
     const visitId = await recordVisit(ctx, {
       householdId: household.id,
       outcome: 'met',
@@ -59,7 +58,7 @@ describe('visits and needs', () => {
     const outbox = await db.outbox.toArray();
     expect(outbox.map((r) => r.name)).toEqual(['visit.record']);
 
-    const after = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
+    const after = await todayView(db, grid.id, today());
     expect(after.counts.done).toBe(before.counts.done + 1);
     expect(after.openNeeds).toBe(1);
   });
@@ -105,7 +104,7 @@ describe('visits and needs', () => {
 
   it("nobody home on the day shift puts the household on tonight's catch-up list", async () => {
     await recordVisit(ctx, { householdId: household.id, outcome: 'nobody-home', shift: 'day' });
-    const view = await todayView(db, grid.id, today(), DEFAULT_CADENCE_CONFIG);
+    const view = await todayView(db, grid.id, today());
     expect(view.catchUp.map((e) => e.householdId)).toEqual([household.id]);
   });
 

@@ -7,7 +7,6 @@ import { storeRegister, toRegisterRows } from '../../src/app/db/load-register.ts
 import { loadPinyin } from '../../src/app/db/pinyin.ts';
 import { daySummary, householdRound, todayView } from '../../src/app/db/round-queries.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
-import { DEFAULT_CADENCE_CONFIG } from '../../src/shared/domain/visit-cadence.ts';
 import { shanghaiDay } from '../../src/shared/time.ts';
 import { contextFor, TEST_NOW, testClock } from '../support/device-context.ts';
 
@@ -32,13 +31,13 @@ afterEach(async () => {
 });
 
 async function entryOf(householdId: string) {
-  const view = await todayView(db, grid.id, today, DEFAULT_CADENCE_CONFIG);
+  const view = await todayView(db, grid.id, today);
   return { view, entry: view.entries.find((e) => e.householdId === householdId) };
 }
 
 /** A household due today and not yet visited, so a visit makes it done. */
 async function dueHousehold(): Promise<string> {
-  const view = await todayView(db, grid.id, today, DEFAULT_CADENCE_CONFIG);
+  const view = await todayView(db, grid.id, today);
   return view.entries.find((e) => e.status !== 'done')!.householdId;
 }
 

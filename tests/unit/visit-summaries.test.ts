@@ -134,7 +134,7 @@ describe('visit summaries', () => {
     expect(itemOf(second!.id)?.lastVisitDay).toBe(addCalendarDays(day, -500));
     expect(itemOf(third!.id)).toMatchObject({ lastVisitDay: null, isOnCatchUpTonight: true });
 
-    const view = await todayView(db, grid.id, day, DEFAULT_CADENCE_CONFIG);
+    const view = await todayView(db, grid.id, day);
     expect(view.counts).toEqual(whole.counts);
     expect(view.catchUp.map((e) => e.householdId)).toEqual([third!.id]);
   });

@@ -7,6 +7,7 @@ import type {
   ChecklistRun,
   ChecklistTemplate,
   Department,
+  GridCadence,
   Enterprise,
   Grid,
   Hazard,
@@ -113,6 +114,7 @@ export class AppDB extends Dexie {
   photoUploads!: EntityTable<PhotoUploadRow, 'id'>;
   problems!: EntityTable<Problem, 'id'>;
   departments!: EntityTable<Department, 'id'>;
+  cadences!: EntityTable<GridCadence, 'id'>;
   visitSummaries!: EntityTable<VisitSummaryRow, 'householdId'>;
   outbox!: Table<OutboxRow, number>;
   rejections!: Table<RejectionRow, number>;
@@ -169,6 +171,8 @@ export class AppDB extends Dexie {
     this.version(7).stores({ photoUploads: 'id' });
     // The town's departments (dispatch, transfer, department accounts): a few rows, read whole.
     this.version(8).stores({ departments: 'id' });
+    // Each grid's visit cadence, set by its leader: one row per grid, under the grid's id.
+    this.version(9).stores({ cadences: 'id' });
   }
 }
 

@@ -3,7 +3,6 @@ import { summarizeDay, type DaySummary } from '../../shared/domain/day-summary.t
 import {
   computeDueList,
   tonightCatchUp,
-  type CadenceConfig,
   type DueItem,
   type DueList,
 } from '../../shared/domain/visit-cadence.ts';
@@ -18,6 +17,7 @@ import {
   type Visit,
 } from '../../shared/schemas/index.ts';
 import type { AppDB, HouseholdRow, PersonRow } from './app-db.ts';
+import { cadenceOfGrid } from './cadence-queries.ts';
 import { lastCountedDaysOf } from './visit-summaries.ts';
 
 /** Walking order across a grid: estate and building, then unit, floor, room; villages by group and number. */
@@ -97,15 +97,11 @@ export async function readDueListInputs(db: AppDB, gridId: string, today: string
 }
 
 /** Everything the Today screen shows, from one read of the grid. */
-export async function todayView(
-  db: AppDB,
-  gridId: string,
-  today: string,
-  config: CadenceConfig,
-): Promise<TodayView> {
-  const [reads, openNeeds] = await Promise.all([
+export async function todayView(db: AppDB, gridId: string, today: string): Promise<TodayView> {
+  const [reads, openNeeds, config] = await Promise.all([
     readDueListInputs(db, gridId, today),
     countOpenNeeds(db, gridId),
+    cadenceOfGrid(db, gridId),
   ]);
   const { households: live, people, visits, lastCountedDays } = reads;
   const dueList = computeDueList({ households: live, people, visits, lastCountedDays, config, today });

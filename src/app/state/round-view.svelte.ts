@@ -12,9 +12,8 @@ import { settings } from './settings.svelte.ts';
 
 export function liveTodayView(): Live<TodayView | undefined> {
   return live(
-    () => ({ gridId: settings.gridId, today: round.today, config: settings.cadenceConfig }),
-    ({ gridId, today, config }) =>
-      gridId ? todayView(appDb, gridId, today, config) : Promise.resolve(undefined),
+    () => ({ gridId: settings.gridId, today: round.today }),
+    ({ gridId, today }) => (gridId ? todayView(appDb, gridId, today) : Promise.resolve(undefined)),
     undefined as TodayView | undefined,
   );
 }

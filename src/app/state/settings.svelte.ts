@@ -1,9 +1,4 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval';
-import {
-  cadenceConfigSchema,
-  DEFAULT_CADENCE_CONFIG,
-  type CadenceConfig,
-} from '../../shared/domain/visit-cadence.ts';
 
 export type Lang = 'zh' | 'en';
 export type Theme = 'day' | 'night';
@@ -15,8 +10,8 @@ interface StoredSettings {
   hasAskedPersist: boolean;
   /** Remembered outside the main database, so a wiped database can be noticed (storage safety). */
   hadData: boolean;
-  /** Visit cadence per care tag: configuration the worker (later the grid leader) can change. */
-  cadenceConfig: CadenceConfig;
+  // No visit cadence here: it is the grid's, set by its leader and synced (db/cadence-queries.ts).
+  // A `cadenceConfig` an older version stored is ignored, and dropped with the next save.
 }
 
 const DEFAULTS: StoredSettings = {
@@ -25,7 +20,6 @@ const DEFAULTS: StoredSettings = {
   gridId: null,
   hasAskedPersist: false,
   hadData: false,
-  cadenceConfig: DEFAULT_CADENCE_CONFIG,
 };
 
 /** Device settings live in their own small IndexedDB store (idb-keyval), apart from the register. */
@@ -35,7 +29,6 @@ class Settings {
   #gridId = $state<string | null>(DEFAULTS.gridId);
   #hasAskedPersist = false;
   #hadData = false;
-  #cadenceConfig = $state.raw<CadenceConfig>(DEFAULTS.cadenceConfig);
   #store: UseStore | undefined;
 
   get lang() {
@@ -53,9 +46,6 @@ class Settings {
   get hadData() {
     return this.#hadData;
   }
-  get cadenceConfig() {
-    return this.#cadenceConfig;
-  }
 
   #storeOf(): UseStore {
     this.#store ??= createStore('lianxin-settings', 'settings');
@@ -70,8 +60,6 @@ class Settings {
     this.#gridId = merged.gridId;
     this.#hasAskedPersist = merged.hasAskedPersist;
     this.#hadData = merged.hadData;
-    // A stored config from an older version that no longer parses falls back to the defaults.
-    this.#cadenceConfig = cadenceConfigSchema.safeParse(merged.cadenceConfig).data ?? DEFAULT_CADENCE_CONFIG;
   }
 
   async #save(): Promise<void> {
@@ -81,7 +69,6 @@ class Settings {
       gridId: this.#gridId,
       hasAskedPersist: this.#hasAskedPersist,
       hadData: this.#hadData,
-      cadenceConfig: this.#cadenceConfig,
     };
     await set('settings', value, this.#storeOf());
   }
@@ -102,10 +89,6 @@ class Settings {
     this.#hasAskedPersist = true;
     return this.#save();
   }
-  setCadenceConfig(config: CadenceConfig) {
-    this.#cadenceConfig = cadenceConfigSchema.parse(config);
-    return this.#save();
-  }
   setHadData(hadData: boolean) {
     this.#hadData = hadData;
     return this.#save();
@@ -117,7 +100,6 @@ class Settings {
     this.#gridId = DEFAULTS.gridId;
     this.#hasAskedPersist = DEFAULTS.hasAskedPersist;
     this.#hadData = DEFAULTS.hadData;
-    this.#cadenceConfig = DEFAULTS.cadenceConfig;
     return this.#save();
   }
 }

@@ -12,6 +12,7 @@ import type { MutationArgs, MutationName } from '../mutations.ts';
 import type { RecordKind, RecordOf } from '../records.ts';
 import type { Context, Plan, PlanActor, PlanReads } from './plan/common.ts';
 import { refKey } from './mutation-reads.ts';
+import { planCadenceSet } from './plan/cadence.ts';
 import { planProblemAct, planProblemReport } from './plan/problems.ts';
 import {
   planHouseholdCreate,
@@ -54,6 +55,7 @@ const PLANNERS: { [N in MutationName]: Planner<N> } = {
   'checklistTemplate.save': planTemplateSave,
   'problem.report': planProblemReport,
   'problem.act': planProblemAct,
+  'cadence.set': planCadenceSet,
 };
 
 /**

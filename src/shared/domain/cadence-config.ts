@@ -7,6 +7,7 @@ import { CARE_TAG_CODES, careTagSchema, type CareTag } from '../schemas/care-tag
 import { describeInput } from '../schemas/common.ts';
 import type { Household } from '../schemas/household.ts';
 import type { Person } from '../schemas/person.ts';
+import type { Role } from '../schemas/problem.ts';
 import type { Visit } from '../schemas/visit.ts';
 import type { RecurringCadence } from '../time.ts';
 
@@ -148,3 +149,10 @@ export function householdCadence(members: readonly CadencePerson[], config: Cade
   const tags = reasonTagSet;
   return { cadence, reasonTags: CARE_TAG_CODES.filter((tag) => tags.has(tag)), reasonPersonIds };
 }
+
+/**
+ * Who sets a grid's cadence: the leader for the grids they lead, the center and the administrator
+ * for the town's. The workers and helpers visit by it; a department has no grid.
+ */
+export const CADENCE_SETTER_ROLES: ReadonlySet<Role> = new Set<Role>(['leader', 'center', 'admin']);
+export const canSetCadence = (role: Role) => CADENCE_SETTER_ROLES.has(role);

@@ -57,6 +57,8 @@ export const MUTATION_READS: { [N in MutationName]: (args: MutationArgs<N>) => R
       ['problems', a.id],
       ['departments', a.payload.assignee?.kind === 'department' ? a.payload.assignee.id : undefined],
     ),
+  // The grid must exist (and be in the writer's scope); its cadence record is under the grid's id.
+  'cadence.set': (a) => refs(['cadences', a.gridId], ['grids', a.gridId]),
 };
 
 /** Every record planMutation may read for these args (parsed with mutationArgsSchemas[name]). */

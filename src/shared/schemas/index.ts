@@ -10,3 +10,4 @@ export * from './visit.ts';
 export * from './need.ts';
 export * from './checklist.ts';
 export * from './problem.ts';
+export * from './cadence.ts';

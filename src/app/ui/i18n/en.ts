@@ -240,6 +240,7 @@ export const en = {
   cadenceTitle: 'Visit cadence',
   cadenceEveryoneElse: 'Everyone else',
   cadenceHint: "A household follows its members' most frequent tag",
+  cadenceSetByLeader: 'Set by the grid leader',
   movedOutEvent: '{name} {status}',
   foundOnVisit: 'Found on a visit',
   overdueCount: '{n} overdue',

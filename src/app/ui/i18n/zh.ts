@@ -234,6 +234,7 @@ export const zh = {
   cadenceTitle: '走访频次',
   cadenceEveryoneElse: '其他住户',
   cadenceHint: '每户按成员中最频繁的标签计算',
+  cadenceSetByLeader: '由网格长设置',
   movedOutEvent: '{name} {status}',
   foundOnVisit: '走访发现',
   overdueCount: '逾期 {n} 户',

@@ -84,6 +84,7 @@ export const LABELS: Record<RecordKind, string> = {
   hazards: '隐患',
   problems: '问题',
   departments: '承办部门',
+  cadences: '走访频次',
 };
 
 export function existing<K extends RecordKind>(ctx: Context, kind: K, id: string): RecordOf<K> | Rejection {
