@@ -36,7 +36,7 @@ export const recordSchemas = {
  * older app refused (a new answer, a new record kind): an older app skips a record it cannot parse
  * while its cursor moves on, so an app that finds another edition stored on the device pulls its
  * whole scope once more, and what its older self skipped arrives. 2: checklist reminders (已提醒 /
- * 未完成) and departments.
+ * 未完成), departments and cadences.
  */
 export const RECORD_SCHEMAS_EDITION = 2;
 
