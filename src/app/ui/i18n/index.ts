@@ -17,4 +17,15 @@ export function label(entry: { zh: string; en: string }): string {
   return entry[settings.lang];
 }
 
+/**
+ * A label table as choices for a ChoiceGroup (visit outcome, problem category): each code with its
+ * label, in the table's order, or just `codes` when a screen offers only some.
+ */
+export function choicesOf<K extends string>(
+  table: Record<K, { zh: string; en: string }>,
+  codes: readonly K[] = Object.keys(table) as K[],
+): Array<{ code: K; label: string }> {
+  return codes.map((code) => ({ code, label: label(table[code]) }));
+}
+
 export type { MessageKey };

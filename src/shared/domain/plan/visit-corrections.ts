@@ -64,6 +64,6 @@ export function planVisitWithdraw(args: MutationArgs<'visit.withdraw'>, ctx: Con
   const withdrawn = { ...current, isDeleted: true, updatedAt: at };
   // A correction made elsewhere since this writer last saw the visit goes with it: say so.
   const said = CORRECTED_FIELDS.filter((field) => !isEmpty(current[field]));
-  const conflicts = conflictsOf(ctx, 'visits', current, { ...withdrawn, ...EMPTIED }, said);
+  const conflicts = conflictsOf(ctx, 'visits', current, EMPTIED, said);
   return applied([{ kind: 'visits', record: withdrawn }], conflicts);
 }
