@@ -160,6 +160,9 @@ try {
   await leader.shot('inbox');
   await leader.page.goto('/#/settings');
   await leader.shot('settings-account');
+  // The grid's visit cadence, which the leader sets and the workers' phones follow.
+  await leader.page.getByTestId('cadence').scrollIntoViewIfNeeded();
+  await leader.shot('settings-cadence');
 
   // The administrator's account management, with a form half filled in.
   const admin = await newPage(browser);
