@@ -37,6 +37,8 @@ test("the leader's cadence reaches the worker's Today", async ({ browser }) => {
   await signIn(worker, 'wgy01');
   const before = await dueTotal(worker);
   await worker.goto('/#/settings');
+  // The grid's name is read from the register once the page has it ('—' until then).
+  await expect(worker.locator('.grid-name')).not.toHaveText('—');
   const workerGrid = await worker.locator('.grid-name').textContent();
   await expect(worker.getByTestId('cadence-set-by-leader')).toHaveText('由网格长设置');
   await expect(worker.getByTestId('cadence-empty-nest')).toBeDisabled();
