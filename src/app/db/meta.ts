@@ -17,6 +17,8 @@ export const META_KEYS = {
   fullPass: 'fullPass',
   /** RECORD_SCHEMAS_EDITION of the code that last pulled: another edition pulls the scope once more. */
   schemasEdition: 'schemasEdition',
+  /** The last dashboard fetched (db/dashboard-cache.ts): opens the screen offline. */
+  dashboard: 'dashboard',
 } as const;
 
 export interface DatasetInfo {

@@ -22,6 +22,16 @@ const FULL = new Intl.DateTimeFormat('zh-CN', {
   second: '2-digit',
 });
 
+const CLOCK = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TOWN_TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "16:05": a time of today (the dashboard's "数据截至"). */
+export const formatClock = (epochMs: number): string => CLOCK.format(epochMs);
+
 /** "11/22 09:05": in lists and histories. */
 export const formatShortTime = (epochMs: number): string => SHORT.format(epochMs);
 
