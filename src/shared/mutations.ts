@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochMsSchema, recordIdSchema } from './schemas/common.ts';
+import { calendarDateSchema, epochMsSchema, optionalText, recordIdSchema } from './schemas/common.ts';
 import { householdChangesSchema, householdSchema } from './schemas/household.ts';
 import { personChangesSchema, personSchema } from './schemas/person.ts';
 import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './schemas/checklist.ts';
@@ -7,8 +7,13 @@ import { needSchema, needStatusSchema } from './schemas/need.ts';
 import { visitChangesSchema, visitSchema } from './schemas/visit.ts';
 import { problemActionSchema, problemSchema } from './schemas/problem.ts';
 import { transitionPayloadSchema } from './domain/problem-workflow.ts';
-import { optionalText } from './schemas/common.ts';
 import { cadenceConfigSchema } from './domain/cadence-config.ts';
+import {
+  newTaskSchema,
+  taskItemResultSchema,
+  taskTargetsSchema,
+  taskUpdateActionSchema,
+} from './schemas/task.ts';
 
 /**
  * Every write the app can make, by name, with the schema of its arguments. The device validates
@@ -56,6 +61,29 @@ export const mutationArgsSchemas = {
   }),
   /** A grid's visit cadence by care tag, set by its leader or the center (the whole config at once). */
   'cadence.set': z.object({ gridId: recordIdSchema, config: cadenceConfigSchema, at: epochMsSchema }),
+  /**
+   * A pushed task (上级任务) and one item per target, in one write: the creating device resolved its
+   * choice (a care tag, buildings, whole grids) into ids from its own records; the server checks each.
+   */
+  'task.create': z.object({ task: newTaskSchema, targets: taskTargetsSchema, at: epochMsSchema }),
+  /** The issuer (or the center) extends, cancels or closes a task; the items stay as they are. */
+  'task.update': z.object({
+    id: recordIdSchema,
+    action: taskUpdateActionSchema,
+    dueDate: calendarDateSchema.optional(),
+    note: optionalText('说明', 500),
+    at: epochMsSchema,
+  }),
+  /** A grid's worker finishes an item (or says why it cannot be done); again, to correct it. */
+  'taskItem.complete': z.object({
+    id: recordIdSchema,
+    taskId: recordIdSchema,
+    result: taskItemResultSchema,
+    reason: optionalText('原因', 200),
+    note: optionalText('说明', 1000),
+    photoIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(9),
+    at: epochMsSchema,
+  }),
 } as const;
 
 export type MutationName = keyof typeof mutationArgsSchemas;

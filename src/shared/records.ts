@@ -9,6 +9,7 @@ import { householdSchema } from './schemas/household.ts';
 import { needSchema } from './schemas/need.ts';
 import { personSchema } from './schemas/person.ts';
 import { problemSchema } from './schemas/problem.ts';
+import { taskItemSchema, taskSchema } from './schemas/task.ts';
 import { visitSchema } from './schemas/visit.ts';
 
 /**
@@ -29,6 +30,8 @@ export const recordSchemas = {
   problems: problemSchema,
   departments: departmentSchema,
   cadences: gridCadenceSchema,
+  tasks: taskSchema,
+  taskItems: taskItemSchema,
 } as const;
 
 /**
@@ -36,9 +39,9 @@ export const recordSchemas = {
  * older app refused (a new answer, a new record kind): an older app skips a record it cannot parse
  * while its cursor moves on, so an app that finds another edition stored on the device pulls its
  * whole scope once more, and what its older self skipped arrives. 2: checklist reminders (已提醒 /
- * 未完成), departments and cadences.
+ * 未完成), departments and cadences. 3: pushed tasks (tasks, taskItems).
  */
-export const RECORD_SCHEMAS_EDITION = 2;
+export const RECORD_SCHEMAS_EDITION = 3;
 
 export type RecordKind = keyof typeof recordSchemas;
 export const RECORD_KINDS = Object.keys(recordSchemas) as RecordKind[];
@@ -46,13 +49,13 @@ export type RecordOf<K extends RecordKind> = z.infer<(typeof recordSchemas)[K]>;
 
 /**
  * The grid a record belongs to (scope checks); grids are their own scope, templates may be global,
- * and departments are always the whole town's.
+ * and departments and tasks are always the whole town's (a task's items are in their targets' grids).
  */
 export function gridIdOf(
   kind: RecordKind,
   record: { id: string; gridId?: string | undefined },
 ): string | null {
   if (kind === 'grids') return record.id;
-  if (kind === 'departments') return null;
+  if (kind === 'departments' || kind === 'tasks') return null;
   return record.gridId ?? null;
 }

@@ -15,6 +15,8 @@ import type {
   Need,
   Person,
   Problem,
+  Task,
+  TaskItem,
   Visit,
 } from '../../shared/schemas/index.ts';
 
@@ -115,6 +117,8 @@ export class AppDB extends Dexie {
   problems!: EntityTable<Problem, 'id'>;
   departments!: EntityTable<Department, 'id'>;
   cadences!: EntityTable<GridCadence, 'id'>;
+  tasks!: EntityTable<Task, 'id'>;
+  taskItems!: EntityTable<TaskItem, 'id'>;
   visitSummaries!: EntityTable<VisitSummaryRow, 'householdId'>;
   outbox!: Table<OutboxRow, number>;
   rejections!: Table<RejectionRow, number>;
@@ -173,6 +177,12 @@ export class AppDB extends Dexie {
     this.version(8).stores({ departments: 'id' });
     // Each grid's visit cadence, set by its leader: one row per grid, under the grid's id.
     this.version(9).stores({ cadences: 'id' });
+    // Pushed tasks (上级任务): the town's tasks are few and read whole; their items by task (progress),
+    // by grid and status (Today's open items, a grid's list) and by target (a household's page).
+    this.version(10).stores({
+      tasks: 'id',
+      taskItems: 'id, taskId, [gridId+status], [target.kind+target.id]',
+    });
   }
 }
 

@@ -28,6 +28,7 @@ import {
   planTemplateSave,
   planVisitRecord,
 } from './plan/round.ts';
+import { planTaskCreate, planTaskItemComplete, planTaskUpdate } from './plan/tasks.ts';
 import { planVisitCorrect, planVisitWithdraw } from './plan/visit-corrections.ts';
 
 export type { FieldConflict, Plan, PlanActor, PlanReads, RecordWrite, Rejection } from './plan/common.ts';
@@ -56,6 +57,9 @@ const PLANNERS: { [N in MutationName]: Planner<N> } = {
   'problem.report': planProblemReport,
   'problem.act': planProblemAct,
   'cadence.set': planCadenceSet,
+  'task.create': planTaskCreate,
+  'task.update': planTaskUpdate,
+  'taskItem.complete': planTaskItemComplete,
 };
 
 /**

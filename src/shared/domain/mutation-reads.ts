@@ -6,6 +6,8 @@
  */
 import type { MutationArgs, MutationName } from '../mutations.ts';
 import type { RecordKind } from '../records.ts';
+import type { TaskTargetKind } from '../schemas/task.ts';
+import { taskItemId } from './task-ids.ts';
 
 export interface RecordRef {
   kind: RecordKind;
@@ -18,6 +20,13 @@ export const refKey = (kind: RecordKind, id: string) => `${kind}/${id}`;
 function refs(...pairs: Array<[RecordKind, string | undefined]>): RecordRef[] {
   return pairs.flatMap(([kind, id]) => (id === undefined ? [] : [{ kind, id }]));
 }
+
+/** The record kind each kind of task target is. */
+export const TASK_TARGET_RECORD_KINDS = {
+  grid: 'grids',
+  building: 'buildings',
+  household: 'households',
+} as const satisfies Record<TaskTargetKind, RecordKind>;
 
 export const MUTATION_READS: { [N in MutationName]: (args: MutationArgs<N>) => RecordRef[] } = {
   'household.create': (a) =>
@@ -59,6 +68,18 @@ export const MUTATION_READS: { [N in MutationName]: (args: MutationArgs<N>) => R
     ),
   // The grid must exist (and be in the writer's scope); its cadence record is under the grid's id.
   'cadence.set': (a) => refs(['cadences', a.gridId], ['grids', a.gridId]),
+  // Every target (it must exist, and be in the writer's scope) and the item it becomes (a replay of
+  // the create finds its own items; a refused create is undone item by item). Built in a loop: a
+  // town-wide task names 23,000 targets, too many to spread into a call.
+  'task.create': (a) => {
+    const read: RecordRef[] = [{ kind: 'tasks', id: a.task.id }];
+    const kind = TASK_TARGET_RECORD_KINDS[a.targets.kind];
+    for (const id of a.targets.ids) read.push({ kind, id });
+    for (const id of a.targets.ids) read.push({ kind: 'taskItems', id: taskItemId(a.task.id, id) });
+    return read;
+  },
+  'task.update': (a) => refs(['tasks', a.id]),
+  'taskItem.complete': (a) => refs(['taskItems', a.id], ['tasks', a.taskId]),
 };
 
 /** Every record planMutation may read for these args (parsed with mutationArgsSchemas[name]). */

@@ -11,3 +11,4 @@ export * from './need.ts';
 export * from './checklist.ts';
 export * from './problem.ts';
 export * from './cadence.ts';
+export * from './task.ts';

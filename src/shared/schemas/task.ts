@@ -115,3 +115,30 @@ export const taskItemSchema = baseRecordSchema.extend({
   doneBy: actorSchema.optional(),
 });
 export type TaskItem = z.infer<typeof taskItemSchema>;
+
+/** What the creator of a task chooses; the planner adds the rest (counts, grids, status, history). */
+export const newTaskSchema = taskSchema.pick({
+  id: true,
+  title: true,
+  kind: true,
+  description: true,
+  dueDate: true,
+  targetKind: true,
+  targetSummary: true,
+});
+export type NewTask = z.infer<typeof newTaskSchema>;
+
+/** The targets of a new task, already resolved to ids by the creating device (see resolveTargets). */
+export const taskTargetsSchema = z.object({
+  kind: taskTargetKindSchema,
+  ids: z.array(recordIdSchema).max(MAX_TASK_ITEMS, { error: `一个任务最多 ${MAX_TASK_ITEMS} 个对象` }),
+});
+export type TaskTargets = z.infer<typeof taskTargetsSchema>;
+
+/** What a task's manager may do to it after issuing it. */
+export const taskUpdateActionSchema = taskActionSchema.exclude(['create']);
+export type TaskUpdateAction = z.infer<typeof taskUpdateActionSchema>;
+
+/** How an item ends: done, or found impossible (with a reason). */
+export const taskItemResultSchema = taskItemStatusSchema.exclude(['open']);
+export type TaskItemResult = z.infer<typeof taskItemResultSchema>;

@@ -85,6 +85,8 @@ export const LABELS: Record<RecordKind, string> = {
   problems: '问题',
   departments: '承办部门',
   cadences: '走访频次',
+  tasks: '上级任务',
+  taskItems: '任务对象',
 };
 
 export function existing<K extends RecordKind>(ctx: Context, kind: K, id: string): RecordOf<K> | Rejection {
