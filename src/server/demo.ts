@@ -6,13 +6,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_DEPARTMENTS, defaultDepartmentRecords } from '../shared/domain/departments.ts';
 import { generateDemoProblems } from '../shared/domain/demo-problems.ts';
-import { generateDemoTown, type DemoTownOptions } from '../shared/domain/demo-town.ts';
+import { generateDemoTown, type DemoTown, type DemoTownOptions } from '../shared/domain/demo-town.ts';
 import { generateDemoVisits } from '../shared/domain/demo-visits.ts';
 import { newId } from '../shared/domain/ids.ts';
 import type { RecordKind, RecordOf } from '../shared/records.ts';
 import type { Actor } from '../shared/schemas/problem.ts';
 import { shanghaiDay } from '../shared/time.ts';
 import { DEFAULT_KDF, hashPassword, type KdfParams } from './auth.ts';
+import { seedDemoTasks } from './demo-tasks.ts';
 import type { Store, Town, UserRole } from './store/store.ts';
 
 export const DEMO_PASSWORD = 'lianxin2026';
@@ -80,6 +81,8 @@ export interface SeedOptions {
    * up to yesterday: Today then shows a day's work rather than every household never visited.
    */
   visits?: boolean;
+  /** Seed the demo's two open tasks (上级任务) when its center and leader are created (default true). */
+  tasks?: boolean;
   /** Also seed 青石镇, a second small town with its own accounts. */
   secondTown?: boolean;
 }
@@ -192,9 +195,10 @@ async function seedTown(
     towns: 1,
   };
   let places = new Map<string, string[]>();
+  let town: DemoTown | undefined;
   if ((await store.records.count(target.id)) === 0) {
     let started = performance.now();
-    const town = generateDemoTown(townOptions);
+    town = generateDemoTown(townOptions);
     const { visits } =
       options.visits === false
         ? { visits: [] }
@@ -247,6 +251,7 @@ async function seedTown(
   if (report.records > 0 && options.problems !== false)
     report.problems = await seedDemoProblems(store, target.id, now, places);
   report.records += report.problems;
+  if (town && options.tasks !== false) report.records += await seedDemoTasks(store, target.id, town, now);
   return report;
 }
 

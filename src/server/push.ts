@@ -175,7 +175,7 @@ export async function applyOne(ctx: PushContext, mutation: Mutation): Promise<Mu
     );
     for (const write of plan.writes) {
       const before = held(ctx, write.kind, write.record.id);
-      if (!mayWrite(scope, before, { gridId: gridIdOf(write.kind, write.record) }))
+      if (!mayWrite(scope, before, { kind: write.kind, gridId: gridIdOf(write.kind, write.record) }))
         throw new Refusal('forbidden', OUT_OF_SCOPE);
       await checkPhotos(ctx, photoIdsOf(write.record), new Set(photoIdsOf(before?.data)));
     }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RecordKind } from '../shared/records.ts';
+import { canCreateTask } from '../shared/domain/tasks.ts';
 import type { SqlFilter, StoredUser, UserRole } from './store/store.ts';
 
 export interface Scope {
@@ -88,8 +89,10 @@ interface ScopedRow {
 export function mayRead(scope: Scope, row: ScopedRow): boolean {
   if (coversGrid(scope, row.gridId)) return true;
   if (row.kind === 'grids' && scope.ancestorGridIds.has(row.id)) return true;
-  // Town-wide templates are for every grid role to run.
+  // Town-wide templates are for every grid role to run; every task of the town is for every grid role
+  // to read (its items, in their grids, are what a worker does).
   if (row.kind === 'checklistTemplates' && row.gridId === null && scope.role !== 'department') return true;
+  if (row.kind === 'tasks' && scope.role !== 'department') return true;
   // The town's departments are for everyone in it: grid roles dispatch, a department transfers.
   if (row.kind === 'departments') return coversAnything(scope);
   return row.kind === 'problems' && row.assigneeKey !== null && scope.assigneeKeys.includes(row.assigneeKey);
@@ -98,13 +101,19 @@ export function mayRead(scope: Scope, row: ScopedRow): boolean {
 /**
  * Whether the user may write `after` over `before` (undefined for a new record). The record as it
  * was must be the user's to change (grid, or a problem they are assigned), and a record may only
- * land in, or move to, a grid the user covers.
+ * land in, or move to, a grid the user covers. A task is of no grid: the roles that issue tasks may
+ * write one (which task, the planner decides: its issuer or the center); its items are in their
+ * targets' grids, so a leader's task reaches only the grids they cover.
  */
 export function mayWrite(
   scope: Scope,
   before: ScopedRow | undefined,
-  after: { gridId: string | null },
+  after: { kind?: RecordKind; gridId: string | null },
 ): boolean {
+  if (after.kind === 'tasks')
+    return (
+      after.gridId === null && (before === undefined || before.gridId === null) && canCreateTask(scope.role)
+    );
   if (before) {
     const isAssigned =
       before.kind === 'problems' &&
@@ -134,6 +143,7 @@ export function recordFilter(scope: Scope, alias = ''): SqlFilter {
   if (scope.gridIds === null) return { sql: '1 = 1', params: [] };
   const filters: SqlFilter[] = [];
   if (coversAnything(scope)) filters.push({ sql: `${alias}kind = 'departments'`, params: [] });
+  if (scope.role !== 'department') filters.push({ sql: `${alias}kind = 'tasks'`, params: [] });
   if (scope.gridIds.size > 0) {
     filters.push(inList(`${alias}grid_id`, [...scope.gridIds]));
     filters.push({ sql: `${alias}kind = 'checklistTemplates' AND ${alias}grid_id IS NULL`, params: [] });

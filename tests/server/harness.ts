@@ -73,6 +73,8 @@ export async function createHarness(
     problems?: boolean;
     /** The demo's past visits (off by default: most tests count what they write themselves). */
     visits?: boolean;
+    /** The demo's two open tasks (off by default, like the problems). */
+    tasks?: boolean;
     secondTown?: boolean;
     store?: Store;
   } = {},
@@ -85,6 +87,7 @@ export async function createHarness(
     now: T0,
     problems: options.problems ?? false,
     visits: options.visits ?? false,
+    tasks: options.tasks ?? false,
     secondTown: options.secondTown ?? false,
   });
   const town = await store.towns.byCode(DEMO_TOWNS.main.code);

@@ -77,6 +77,24 @@ describe('mayRead and mayWrite', () => {
     expect(mayWrite(scopeFor(user('center'), TREE), undefined, { gridId: null })).toBe(true);
   });
 
+  it('lets every grid role read every task of the town, only issuers write one, and items stay in grids', () => {
+    const task = { kind: 'tasks' as const, id: 't', gridId: null, assigneeKey: null };
+    const leader = scopeFor(user('leader', ['xf']), TREE);
+    const center = scopeFor(user('center'), TREE);
+    for (const scope of [worker, leader, center, scopeFor(user('helper', ['hk-01']), TREE)])
+      expect(mayRead(scope, task)).toBe(true);
+    expect(mayRead(police, task)).toBe(false);
+    expect(mayWrite(leader, undefined, { kind: 'tasks', gridId: null })).toBe(true);
+    expect(mayWrite(leader, task, { kind: 'tasks', gridId: null })).toBe(true);
+    expect(mayWrite(center, task, { kind: 'tasks', gridId: null })).toBe(true);
+    expect(mayWrite(worker, undefined, { kind: 'tasks', gridId: null })).toBe(false);
+    expect(mayWrite(police, undefined, { kind: 'tasks', gridId: null })).toBe(false);
+    // A leader's items land only in the grids they lead.
+    expect(mayWrite(leader, undefined, { kind: 'taskItems', gridId: 'xf-01-a' })).toBe(true);
+    expect(mayWrite(leader, undefined, { kind: 'taskItems', gridId: 'hk-01' })).toBe(false);
+    expect(mayWrite(center, undefined, { kind: 'taskItems', gridId: 'hk-01' })).toBe(true);
+  });
+
   it('lets a department read and act on the problems assigned to it, wherever they are', () => {
     const problem = (assigneeKey: string | null) => ({
       kind: 'problems' as const,

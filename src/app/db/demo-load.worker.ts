@@ -1,5 +1,6 @@
 import { defaultDepartmentRecords } from '../../shared/domain/departments.ts';
 import { DEMO_TOWN_DEFAULTS, generateDemoTown } from '../../shared/domain/demo-town.ts';
+import { generateOfflineDemoTasks } from '../../shared/domain/demo-tasks.ts';
 import { generateDemoVisits } from '../../shared/domain/demo-visits.ts';
 import { AppDB } from './app-db.ts';
 import { storeRegister, toRegisterRows } from './load-register.ts';
@@ -39,7 +40,9 @@ self.onmessage = async (event: MessageEvent<DemoLoadRequest>) => {
     const departments = defaultDepartmentRecords(DEMO_TOWN_DEFAULTS.now);
     // The worker's past, as a server's demo has it: Today opens on a day's work.
     const { visits } = generateDemoVisits({ households: town.households, people: town.people, now });
-    const rows = toRegisterRows({ ...town, departments, visits }, pinyinOf);
+    // And the town's open tasks (上级任务), as the server's demo issues them.
+    const tasks = generateOfflineDemoTasks(town, now);
+    const rows = toRegisterRows({ ...town, departments, visits, ...tasks }, pinyinOf);
     post({ type: 'generated', total: town.people.length });
     const db = new AppDB(dbName);
     await storeRegister(db, rows, { source: 'demo', loadedAt: Date.now(), seed }, (stored, total) =>

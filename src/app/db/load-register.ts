@@ -5,6 +5,8 @@ import type {
   Grid,
   Household,
   Person,
+  Task,
+  TaskItem,
   Visit,
 } from '../../shared/schemas/index.ts';
 import type { PinyinOf } from '../../shared/domain/search-keys.ts';
@@ -23,6 +25,9 @@ export interface Register {
   departments?: Department[];
   /** Past visits (the offline demo's history), stored after the households they are of. */
   visits?: Visit[];
+  /** Pushed tasks and their items (the offline demo's 上级任务). */
+  tasks?: Task[];
+  taskItems?: TaskItem[];
 }
 
 export interface RegisterRows {
@@ -33,6 +38,8 @@ export interface RegisterRows {
   people: PersonRow[];
   enterprises: Enterprise[];
   visits?: Visit[];
+  tasks?: Task[];
+  taskItems?: TaskItem[];
 }
 
 /** Adds the search keys. Separate from storing so a benchmark can time the storage alone. */
@@ -48,6 +55,8 @@ export function toRegisterRows(register: Register, pinyinOf: PinyinOf): Register
     people: register.people.map((p) => toPersonRow(p, pinyinOf)),
     enterprises: register.enterprises,
     ...(register.visits ? { visits: register.visits } : {}),
+    ...(register.tasks ? { tasks: register.tasks } : {}),
+    ...(register.taskItems ? { taskItems: register.taskItems } : {}),
   };
 }
 
@@ -75,6 +84,8 @@ export async function storeRegister(
     [db.households, rows.households],
     [db.people, rows.people],
     [db.visits, rows.visits ?? []],
+    [db.tasks, rows.tasks ?? []],
+    [db.taskItems, rows.taskItems ?? []],
   ] as const;
   const total = tables.reduce((sum, [, list]) => sum + list.length, 0);
   let stored = 0;
