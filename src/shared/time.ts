@@ -99,3 +99,8 @@ export function addCadence(day: string, cadence: RecurringCadence): string {
   const next = 'days' in step ? addDays(start, step.days) : addMonths(start, step.months);
   return lightFormat(next, CALENDAR_DAY_FORMAT);
 }
+
+/** How many days the cadence's period starting on `day` lasts (a quarter from Nov 30 is 90). */
+export function cadencePeriodDays(day: string, cadence: RecurringCadence): number {
+  return daysBetween(day, addCadence(day, cadence));
+}

@@ -6,13 +6,14 @@ import {
   cadenceConfigSchema,
   computeDueList,
   DEFAULT_CADENCE_CONFIG,
+  firstDueDay,
   householdCadence,
   lastCountedDays,
   tonightCatchUp,
   type CadenceConfig,
-  type CadenceHousehold,
   type CadencePerson,
   type CadenceVisit,
+  type DueHousehold,
   type DueItem,
   type DueList,
   type DueStatus,
@@ -36,9 +37,12 @@ function atShanghai(wallClock: string): number {
   return Date.parse(`${wallClock}+08:00`);
 }
 
+/** When the test households entered the register: the first visit of one never visited falls after it. */
+const REGISTER_IMPORTED_AT = atShanghai('2026-01-05T09:00:00');
+
 let nextPersonNumber = 0;
-function household(id: string): CadenceHousehold {
-  return { id, isDeleted: false };
+function household(id: string): DueHousehold {
+  return { id, isDeleted: false, updatedAt: REGISTER_IMPORTED_AT };
 }
 function person(householdId: string, tags: CareTag[], changes: Partial<CadencePerson> = {}): CadencePerson {
   nextPersonNumber += 1;
@@ -399,18 +403,27 @@ describe('computeDueList', () => {
       VisitOutcome,
       { countsAsVisit: boolean },
     ][]) {
-      const item = dueOne(members, [visit('h1', '2026-03-10T10:00:00', outcome)], today);
-      expect(item.status, outcome).toBe(countsAsVisit ? 'done' : 'due');
+      // Seen yesterday, so due today: an attempt leaves it due, a visit that counts makes it done.
+      const visits = [visit('h1', '2026-03-09T10:00:00'), visit('h1', '2026-03-10T10:00:00', outcome)];
+      expect(dueOne(members, visits, today).status, outcome).toBe(countsAsVisit ? 'done' : 'due');
     }
   });
 
-  it('lists a household never visited as due, not overdue', () => {
-    expect(dueOne([person('h1', ['key-person'])], [], today)).toMatchObject({
+  it('lists a daily household never visited as due on the day it entered the register, overdue after', () => {
+    // The rule for the longer cadences, spread over their first period, is in visit-cadence-first-visits.
+    const members = [person('h1', ['key-person'])];
+    expect(dueOne(members, [], '2026-01-05')).toMatchObject({
       status: 'due',
       isNeverVisited: true,
       lastVisitDay: null,
-      nextDueDay: today,
+      nextDueDay: '2026-01-05',
       overdueDays: 0,
+    });
+    expect(dueOne(members, [], today)).toMatchObject({
+      status: 'overdue',
+      isNeverVisited: true,
+      nextDueDay: '2026-01-05',
+      overdueDays: daysBetween('2026-01-05', today),
     });
   });
 
@@ -425,7 +438,10 @@ describe('computeDueList', () => {
 
   it('skips households with no residents, deleted households and cadence none; keeps input order', () => {
     const config: CadenceConfig = { byTag: { 'elderly-alone': 'daily' }, everyoneElse: 'none' };
-    const households = ['h3', 'h1', 'empty', 'moved', 'untagged', 'deleted', 'h2'].map(household);
+    const households = ['h3', 'h1', 'empty', 'moved', 'untagged', 'deleted', 'h2'].map((id) =>
+      // h1, never visited, came into the register this morning: daily, so due today.
+      id === 'h1' ? { ...household(id), updatedAt: atShanghai('2026-03-10T08:00:00') } : household(id),
+    );
     const deletedHousehold = households[5];
     if (deletedHousehold !== undefined) deletedHousehold.isDeleted = true;
     const people = [
@@ -504,7 +520,11 @@ describe("tonight's catch-up list (白加黑)", () => {
     expect(list.items.filter((item) => item.isOnCatchUpTonight).map((item) => item.householdId)).toEqual([
       'h1',
     ]);
-    expect(itemFor(list, 'h1')).toMatchObject({ status: 'due', attemptedToday: true });
+    // Never visited (quarterly): an attempt today does not make it done; it is due on its first due day.
+    const h1 = itemFor(list, 'h1');
+    expect(h1).toMatchObject({ attemptedToday: true, isNeverVisited: true });
+    expect(h1.status).not.toBe('done');
+    expect(h1.nextDueDay).toBe(firstDueDay(household('h1'), 'quarterly', today));
   });
 });
 
@@ -591,8 +611,17 @@ describe('computeDueList at town scale', () => {
       const lastVisitDay = countedDays.at(-1) ?? null;
       expect(item.cadence, item.householdId).toBe(expectedCadence);
       expect(item.lastVisitDay, item.householdId).toBe(lastVisitDay);
-      if (lastVisitDay === null) continue;
-      const nextDueDay = addCadence(lastVisitDay, item.cadence);
+      let nextDueDay: string;
+      if (lastVisitDay === null) {
+        // Never visited: its first due day is one of the first period after the register came in.
+        const entered = shanghaiDay(REGISTER_IMPORTED_AT);
+        const since = daysBetween(entered, item.nextDueDay);
+        expect(since).toBeGreaterThanOrEqual(0);
+        expect(since).toBeLessThan(daysBetween(entered, addCadence(entered, item.cadence)));
+        nextDueDay = item.nextDueDay;
+      } else {
+        nextDueDay = addCadence(lastVisitDay, item.cadence);
+      }
       const expectedStatus =
         lastVisitDay === today
           ? 'done'

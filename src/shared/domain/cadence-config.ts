@@ -81,6 +81,8 @@ export const DEFAULT_CADENCE_CONFIG = {
 
 /** The fields the due list reads; callers can pass Dexie rows as they are. */
 export type CadenceHousehold = Pick<Household, 'id' | 'isDeleted'>;
+/** The due list also reads `updatedAt`: when a household never visited entered the register (first-due-day.ts). */
+export type DueHousehold = Pick<Household, 'id' | 'isDeleted' | 'updatedAt'>;
 export type CadencePerson = Pick<Person, 'id' | 'householdId' | 'status' | 'tags' | 'isDeleted'>;
 export type CadenceVisit = Pick<
   Visit,

@@ -5,14 +5,17 @@ import {
   type CadenceHousehold,
   type CadencePerson,
   type CadenceVisit,
+  type DueHousehold,
   type HouseholdCadence,
   type ScheduledCadence,
   isResident,
 } from './cadence-config.ts';
 import { VISIT_OUTCOMES, type VisitOutcome } from '../schemas/visit.ts';
 import { addCadence, daysBetween, isCalendarDay } from '../time.ts';
+import { firstDueDays } from './first-due-day.ts';
 
 export * from './cadence-config.ts';
+export * from './first-due-day.ts';
 
 export const DUE_STATUSES = {
   overdue: { zh: '已逾期', en: 'Overdue' },
@@ -33,11 +36,15 @@ export interface DueItem extends HouseholdCadence {
   status: DueStatus;
   /** Last visit that counts (VISIT_OUTCOMES.countsAsVisit) on or before today; null if never. */
   lastVisitDay: string | null;
-  /** `lastVisitDay` plus the cadence; today for a household never visited. */
+  /**
+   * `lastVisitDay` plus the cadence. For a household never visited, its first due day: a day of its
+   * cadence's first period after it entered the register (first-due-day.ts), so a new register's
+   * households do not all fall due on the day it came in.
+   */
   nextDueDay: string;
-  /** Days past `nextDueDay`; 0 unless overdue. */
+  /** Days past `nextDueDay`; 0 unless overdue (a household never visited too, once its day has passed). */
   overdueDays: number;
-  /** Never visited: due, not overdue, since we cannot say since when. */
+  /** No visit that counts yet: `nextDueDay` is its first due day. */
   isNeverVisited: boolean;
   /** Someone knocked today without reaching anyone (nobody home, refused). */
   attemptedToday: boolean;
@@ -59,7 +66,7 @@ export interface DueList {
 }
 
 export interface DueListInput {
-  households: readonly CadenceHousehold[];
+  households: readonly DueHousehold[];
   people: readonly CadencePerson[];
   /** Visits to follow: the whole history, or (with `lastCountedDays`) at least all of today's. */
   visits: readonly CadenceVisit[];
@@ -200,7 +207,7 @@ export function computeDueList({
 
   const skipped = { noResidents: 0, cadenceNone: 0 };
   const scheduled: {
-    householdId: string;
+    household: DueHousehold;
     cadence: HouseholdCadence & { cadence: ScheduledCadence };
   }[] = [];
   const scheduledIds = new Set<string>();
@@ -217,7 +224,7 @@ export function computeDueList({
       continue;
     }
     const cadence = resolved as HouseholdCadence & { cadence: ScheduledCadence };
-    scheduled.push({ householdId: household.id, cadence });
+    scheduled.push({ household, cadence });
     scheduledIds.add(household.id);
   }
 
@@ -235,6 +242,7 @@ export function computeDueList({
     }
     return next;
   };
+  const firstDue = firstDueDays(today);
   const overdueMemo = new Map<string, number>();
   const overdueDaysSince = (dueDay: string): number => {
     let days = overdueMemo.get(dueDay);
@@ -247,7 +255,8 @@ export function computeDueList({
 
   const counts: Record<DueStatus, number> = { overdue: 0, due: 0, done: 0, upcoming: 0 };
   const items: DueItem[] = [];
-  for (const { householdId, cadence } of scheduled) {
+  for (const { household, cadence } of scheduled) {
+    const householdId = household.id;
     const trail = trails.get(householdId) ?? NO_VISITS;
     const summarized = summaries?.get(householdId);
     const followedDay = trail.lastCountedDay;
@@ -257,7 +266,8 @@ export function computeDueList({
         : followedDay === null || summarized > followedDay
           ? summarized
           : followedDay;
-    const nextDueDay = lastVisitDay === null ? today : nextDue(lastVisitDay, cadence.cadence);
+    const nextDueDay =
+      lastVisitDay === null ? firstDue(household, cadence.cadence) : nextDue(lastVisitDay, cadence.cadence);
     const status: DueStatus =
       lastVisitDay === today
         ? 'done'
