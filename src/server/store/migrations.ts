@@ -1,10 +1,18 @@
+import { rebuildHouseholdVisits, TYPED_COLUMNS_STEP_SQL } from './record-columns.ts';
+import { Records } from './records.ts';
 import { townSchema } from './schema.ts';
-import type { SqlDatabase } from './sql.ts';
+import type { SqlDatabase, SqlExecutor } from './sql.ts';
+import type { RecordKind, RecordOf } from '../../shared/records.ts';
 
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Fills what the step's SQL added from what the rows hold, with the code every write runs (so a
+   * derived column is derived one way only); in the step's transaction, after its SQL.
+   */
+  backfill?: (tx: SqlExecutor) => Promise<void>;
 }
 
 /**
@@ -188,11 +196,65 @@ const SQLITE_V2: Migration = {
   `,
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [SQLITE_V1, SQLITE_V2];
+/**
+ * Every record written again as it is, in pages: Records.put fills the typed columns and each
+ * household's last visit (record-columns.ts) exactly as a new write would.
+ */
+async function rewriteRecords(tx: SqlExecutor): Promise<void> {
+  const records = new Records(tx);
+  let after = { town: '', kind: '', id: '' };
+  for (;;) {
+    const page = await tx.all<{
+      town_id: string;
+      kind: RecordKind;
+      id: string;
+      prev_assignee_id: string | null;
+      data: string;
+      version: number;
+      written_by: string | null;
+      written_at: number;
+    }>(
+      `SELECT town_id, kind, id, prev_assignee_id, data, version, written_by, written_at FROM records
+       WHERE (town_id, kind, id) > (?, ?, ?) ORDER BY town_id, kind, id LIMIT 2000`,
+      [after.town, after.kind, after.id],
+    );
+    if (page.length === 0) return;
+    const byTown = new Map<string, typeof page>();
+    for (const row of page) byTown.set(row.town_id, [...(byTown.get(row.town_id) ?? []), row]);
+    for (const [townId, rows] of byTown)
+      await records.put(
+        townId,
+        rows.map((row) => ({
+          kind: row.kind,
+          record: JSON.parse(row.data) as RecordOf<RecordKind>,
+          version: Number(row.version),
+          writtenBy: row.written_by,
+          writtenAt: Number(row.written_at),
+          prevAssigneeKey: row.prev_assignee_id,
+        })),
+        { refreshHouseholdVisits: false },
+      );
+    const last = page.at(-1)!;
+    after = { town: last.town_id, kind: last.kind, id: last.id };
+  }
+  // Once for every household at the end, not once per page it has visits on.
+  await rebuildHouseholdVisits(tx);
+}
+
+/** The dashboard's typed columns (record-columns.ts): the same step on both engines. */
+const V3_TYPED_COLUMNS: Migration = {
+  version: 3,
+  name: 'dashboard: typed columns of visits, people, needs, runs and problems; each household’s last visit',
+  sql: TYPED_COLUMNS_STEP_SQL,
+  backfill: rewriteRecords,
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [SQLITE_V1, SQLITE_V2, V3_TYPED_COLUMNS];
 
 /** PostgreSQL started with towns: its first step is the schema SQLite reached at step 2. */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: SQLITE_V2.name, sql: townSchema('postgres') },
+  V3_TYPED_COLUMNS,
 ];
 
 export function migrationsFor(db: Pick<SqlDatabase, 'dialect'>): readonly Migration[] {
@@ -222,6 +284,7 @@ export async function migrate(db: SqlDatabase, now = Date.now()): Promise<number
         );
         if ((row?.version ?? 0) >= migration.version) return false;
         await tx.exec(migration.sql);
+        await migration.backfill?.(tx);
         await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
           migration.version,
           migration.name,

@@ -1,6 +1,7 @@
 import { gridIdOf, type RecordKind, type RecordOf } from '../../shared/records.ts';
 import { refKey } from '../../shared/domain/apply-mutation.ts';
 import { PULL_REMAINING_LIMIT } from '../../shared/protocol.ts';
+import { refreshHouseholdVisits, TYPED_COLUMNS, typedColumnsOf } from './record-columns.ts';
 import { chunked, placeholders, type SqlExecutor } from './sql.ts';
 import { assigneeKeyOf, photoIdsOf, type ChangeRow, type SqlFilter, type StoredRecord } from './types.ts';
 
@@ -56,15 +57,30 @@ export function prevAssigneeOf(
     : before.prevAssigneeKey;
 }
 
-const RECORD_COLUMNS = 19;
+/** The columns every row has, before the typed ones (record-columns.ts). */
+const BASE_COLUMNS = [
+  'town_id',
+  'kind',
+  'id',
+  'grid_id',
+  'assignee_id',
+  'prev_assignee_id',
+  'data',
+  'version',
+  'is_deleted',
+  'written_by',
+  'written_at',
+] as const;
+const RECORD_COLUMNS = BASE_COLUMNS.length + TYPED_COLUMNS.length;
+/** The upsert of a row: every column but the key is the new write's. */
+const UPSERT_SQL = (rows: number) => {
+  const columns = [...BASE_COLUMNS, ...TYPED_COLUMNS];
+  const updates = columns.slice(3).map((c) => `${c} = excluded.${c}`);
+  return `INSERT INTO records (${columns.join(', ')}) VALUES ${placeholders(RECORD_COLUMNS, rows)}
+    ON CONFLICT (town_id, kind, id) DO UPDATE SET ${updates.join(', ')}`;
+};
 /** How many rows past a full page a pull counts for the device's progress bar, and no further. */
 export const REMAINING_COUNT_LIMIT = PULL_REMAINING_LIMIT;
-
-const problemColumns = (kind: RecordKind, record: RecordOf<RecordKind>) => {
-  if (kind !== 'problems') return [null, null, null, null, null, null, null, null];
-  const p = record as RecordOf<'problems'>;
-  return [p.status, p.severity, p.level, p.category, p.source, p.reportedAt, p.dueAt, p.resolvedAt ?? null];
-};
 
 export type GridTree = readonly { id: string; parentId: string | null }[];
 /** Per database and town: the grid tree and the stamp it was read at (see Records.gridTree). */
@@ -112,18 +128,14 @@ export class Records {
   }
 
   /** Writes the rows (inserting or replacing), with the photos they name. Call under the town's lock. */
-  async put(townId: string, rows: readonly RecordWrite[]) {
+  async put(
+    townId: string,
+    rows: readonly RecordWrite[],
+    options: { refreshHouseholdVisits?: boolean } = {},
+  ) {
     for (const chunk of chunked(rows, RECORD_COLUMNS)) {
       await this.#sql.run(
-        `INSERT INTO records (town_id, kind, id, grid_id, assignee_id, prev_assignee_id, data, version, is_deleted,
-           written_by, written_at, status, severity, level, category, source, reported_at, due_at, resolved_at)
-         VALUES ${placeholders(RECORD_COLUMNS, chunk.length)}
-         ON CONFLICT (town_id, kind, id) DO UPDATE SET grid_id = excluded.grid_id,
-           assignee_id = excluded.assignee_id, prev_assignee_id = excluded.prev_assignee_id, data = excluded.data,
-           version = excluded.version, is_deleted = excluded.is_deleted, written_by = excluded.written_by,
-           written_at = excluded.written_at, status = excluded.status, severity = excluded.severity,
-           level = excluded.level, category = excluded.category, source = excluded.source,
-           reported_at = excluded.reported_at, due_at = excluded.due_at, resolved_at = excluded.resolved_at`,
+        UPSERT_SQL(chunk.length),
         chunk.flatMap((w) => [
           townId,
           w.kind,
@@ -136,10 +148,16 @@ export class Records {
           w.record.isDeleted ? 1 : 0,
           w.writtenBy,
           w.writtenAt,
-          ...problemColumns(w.kind, w.record),
+          ...typedColumnsOf(w.kind, w.record),
         ]),
       );
     }
+    // A visit written, corrected or withdrawn moves its household's last visit that counts.
+    const visited = rows.flatMap((w) =>
+      w.kind === 'visits' ? [(w.record as RecordOf<'visits'>).householdId] : [],
+    );
+    if (visited.length > 0 && options.refreshHouseholdVisits !== false)
+      await refreshHouseholdVisits(this.#sql, townId, visited);
     const refs = rows.flatMap((w) =>
       photoIdsOf(w.record).map((sha256) => [townId, sha256, w.kind, w.record.id]),
     );

@@ -38,6 +38,8 @@ interface FigureDefinition {
   rows: DashboardRowKind;
   /** Parameters that pick one cell of the figure; a list asked without one counts them all. */
   params: readonly DashboardListParam[];
+  /** A parameter the list cannot do without (the figure has no total of its own). */
+  requires?: DashboardListParam;
 }
 
 export const DASHBOARD_FIGURES = {
@@ -103,19 +105,38 @@ export const DASHBOARD_FIGURES = {
   'needs.met': { zh: '本月已解决', en: 'Met this month', rows: 'needs', params: ['type'] },
 
   // The last 30 days, one `day` each.
-  'trend.reported': { zh: '每日上报', en: 'Reported per day', rows: 'problems', params: ['day'] },
-  'trend.resolved': { zh: '每日办结', en: 'Closed per day', rows: 'problems', params: ['day'] },
+  'trend.reported': {
+    zh: '每日上报',
+    en: 'Reported per day',
+    rows: 'problems',
+    params: ['day'],
+    requires: 'day',
+  },
+  'trend.resolved': {
+    zh: '每日办结',
+    en: 'Closed per day',
+    rows: 'problems',
+    params: ['day'],
+    requires: 'day',
+  },
   /** Visits that count (已访, VISIT_FIGURES.reached) per day. */
-  'trend.visits': { zh: '每日走访', en: 'Visits per day', rows: 'visits', params: ['day'] },
+  'trend.visits': { zh: '每日走访', en: 'Visits per day', rows: 'visits', params: ['day'], requires: 'day' },
 
   // This month per worker (`userId`).
-  'workers.visits': { zh: '走访', en: 'Visits', rows: 'visits', params: ['userId'] },
-  'workers.problems-found': { zh: '发现问题', en: 'Problems found', rows: 'problems', params: ['userId'] },
+  'workers.visits': { zh: '走访', en: 'Visits', rows: 'visits', params: ['userId'], requires: 'userId' },
+  'workers.problems-found': {
+    zh: '发现问题',
+    en: 'Problems found',
+    rows: 'problems',
+    params: ['userId'],
+    requires: 'userId',
+  },
   'workers.resolved-on-time': {
     zh: '按期办结',
     en: 'Resolved on time',
     rows: 'problems',
     params: ['userId'],
+    requires: 'userId',
   },
 } as const satisfies Record<string, FigureDefinition>;
 export type DashboardFigure = keyof typeof DASHBOARD_FIGURES;

@@ -1,0 +1,173 @@
+/**
+ * The records table's typed columns: copied out of each record's data on every write, so the
+ * dashboard counts with SQL over plain columns on both engines instead of parsing JSON. Which column
+ * holds what depends on the kind (one narrow table rather than a column per kind's field):
+ *
+ * | column        | problems            | visits      | people  | needs            | checklistRuns |
+ * |---------------|---------------------|-------------|---------|------------------|---------------|
+ * | status        | status              | outcome     | status  | status           |               |
+ * | category      | category            |             |         | type             |               |
+ * | reported_at   | reportedAt          | visitedAt   |         | createdAt        | completedAt   |
+ * | resolved_at   | resolvedAt          |             |         | met at (metAtOf) |               |
+ * | household_id  |                     | householdId | …       | householdId      |               |
+ * | day, shift    |                     | day, shift  |         |                  | day, shift    |
+ *
+ * problems also fill severity, level, source, due_at, responded_at (respondedAtOf), reporter_id,
+ * resolver_id (resolverOf) and score (scoreOf); people fill tags (JSON); every kind fills updated_at.
+ * The rules that derive a column (respondedAtOf, metAtOf…) are the dashboard's shared ones, so a
+ * column means exactly what the figure counting it means.
+ */
+import type { RecordKind, RecordOf } from '../../shared/records.ts';
+import { REACHED_OUTCOMES } from '../../shared/domain/day-summary.ts';
+import { respondedAtOf, resolverOf, scoreOf } from '../../shared/domain/dashboard/problem-rules.ts';
+import { metAtOf } from '../../shared/domain/dashboard/round-rules.ts';
+import { chunked, placeholders, type SqlExecutor } from './sql.ts';
+
+/** In the order typedColumnsOf returns them. The first eight came with schema step 2. */
+export const TYPED_COLUMNS = [
+  'status',
+  'severity',
+  'level',
+  'category',
+  'source',
+  'reported_at',
+  'due_at',
+  'resolved_at',
+  'updated_at',
+  'household_id',
+  'day',
+  'shift',
+  'tags',
+  'responded_at',
+  'reporter_id',
+  'resolver_id',
+  'score',
+] as const;
+
+type Columns = Partial<Record<(typeof TYPED_COLUMNS)[number], string | number | null>>;
+
+function columnsOf(kind: RecordKind, record: RecordOf<RecordKind>): Columns {
+  switch (kind) {
+    case 'problems': {
+      const p = record as RecordOf<'problems'>;
+      return {
+        status: p.status,
+        severity: p.severity,
+        level: p.level,
+        category: p.category,
+        source: p.source,
+        reported_at: p.reportedAt,
+        due_at: p.dueAt,
+        resolved_at: p.resolvedAt ?? null,
+        responded_at: respondedAtOf(p),
+        reporter_id: p.reporter.userId ?? null,
+        resolver_id: resolverOf(p),
+        score: scoreOf(p),
+      };
+    }
+    case 'visits': {
+      const v = record as RecordOf<'visits'>;
+      return {
+        status: v.outcome,
+        reported_at: v.visitedAt,
+        household_id: v.householdId,
+        day: v.day,
+        shift: v.shift,
+      };
+    }
+    case 'people': {
+      const p = record as RecordOf<'people'>;
+      return { status: p.status, household_id: p.householdId, tags: JSON.stringify(p.tags) };
+    }
+    case 'needs': {
+      const n = record as RecordOf<'needs'>;
+      return {
+        status: n.status,
+        category: n.type,
+        reported_at: n.createdAt,
+        resolved_at: metAtOf(n),
+        household_id: n.householdId,
+      };
+    }
+    case 'checklistRuns': {
+      const r = record as RecordOf<'checklistRuns'>;
+      return { reported_at: r.completedAt, day: r.day, shift: r.shift };
+    }
+    default:
+      return {};
+  }
+}
+
+/** The typed columns of one record, in TYPED_COLUMNS order (null where the kind has none). */
+export function typedColumnsOf(kind: RecordKind, record: RecordOf<RecordKind>): (string | number | null)[] {
+  const columns = columnsOf(kind, record);
+  columns.updated_at = record.updatedAt;
+  return TYPED_COLUMNS.map((name) => columns[name] ?? null);
+}
+
+/** Outcomes that count as a visit (VISIT_OUTCOMES.countsAsVisit), as an SQL list. */
+export const COUNTED_OUTCOMES_SQL = `(${REACHED_OUTCOMES.map((o) => `'${o}'`).join(', ')})`;
+
+/**
+ * Schema step 3, the same on both engines: the columns past step 2's problem columns, the indexes
+ * the dashboard's ranges run on (partial: only the rows of kinds that fill them), and each
+ * household's last visit that counts (what the due list needs of a year of visits, kept up to date
+ * by every write of a visit: refreshHouseholdVisits).
+ */
+export const TYPED_COLUMNS_STEP_SQL = `
+  ALTER TABLE records ADD COLUMN updated_at BIGINT;
+  ALTER TABLE records ADD COLUMN household_id TEXT;
+  ALTER TABLE records ADD COLUMN day TEXT;
+  ALTER TABLE records ADD COLUMN shift TEXT;
+  ALTER TABLE records ADD COLUMN tags TEXT;
+  ALTER TABLE records ADD COLUMN responded_at BIGINT;
+  ALTER TABLE records ADD COLUMN reporter_id TEXT;
+  ALTER TABLE records ADD COLUMN resolver_id TEXT;
+  ALTER TABLE records ADD COLUMN score INTEGER;
+  CREATE INDEX records_by_household ON records (town_id, household_id, kind, day) WHERE household_id IS NOT NULL;
+  CREATE INDEX records_by_day ON records (town_id, kind, day) WHERE day IS NOT NULL;
+  CREATE INDEX records_by_reported ON records (town_id, kind, reported_at) WHERE reported_at IS NOT NULL;
+  CREATE INDEX records_by_resolved ON records (town_id, kind, resolved_at) WHERE resolved_at IS NOT NULL;
+  CREATE INDEX records_by_due ON records (town_id, kind, due_at) WHERE due_at IS NOT NULL;
+  CREATE TABLE household_visits (
+    town_id TEXT NOT NULL,
+    household_id TEXT NOT NULL,
+    -- The day (YYYY-MM-DD, Asia/Shanghai) of the household's last visit that counts.
+    last_counted_day TEXT NOT NULL,
+    PRIMARY KEY (town_id, household_id)
+  );
+`;
+
+/** Recomputes household_visits for these households from their visits (call after writing visits). */
+export async function refreshHouseholdVisits(
+  sql: SqlExecutor,
+  townId: string,
+  householdIds: Iterable<string>,
+) {
+  for (const chunk of chunked([...new Set(householdIds)], 1, 1_000)) {
+    const list = placeholders(chunk.length);
+    await sql.run(`DELETE FROM household_visits WHERE town_id = ? AND household_id IN ${list}`, [
+      townId,
+      ...chunk,
+    ]);
+    await sql.run(
+      `INSERT INTO household_visits (town_id, household_id, last_counted_day)
+       SELECT town_id, household_id, MAX(day) FROM records
+       WHERE town_id = ? AND household_id IN ${list} AND kind = 'visits' AND is_deleted = 0
+         AND status IN ${COUNTED_OUTCOMES_SQL}
+       GROUP BY town_id, household_id`,
+      [townId, ...chunk],
+    );
+  }
+}
+
+/** household_visits from scratch, for every town (the schema step's backfill). */
+export async function rebuildHouseholdVisits(sql: SqlExecutor) {
+  await sql.run('DELETE FROM household_visits');
+  await sql.run(
+    `INSERT INTO household_visits (town_id, household_id, last_counted_day)
+     SELECT town_id, household_id, MAX(day) FROM records
+     WHERE kind = 'visits' AND is_deleted = 0 AND status IN ${COUNTED_OUTCOMES_SQL}
+     GROUP BY town_id, household_id`,
+  );
+}
