@@ -85,7 +85,7 @@ const LETTERS = DAILY_LIST_COLUMNS.map((_, i) => String.fromCharCode(65 + i));
 const styleOf = (style: number) => (style ? ` s="${style}"` : '');
 /** Excel trims spaces and line breaks at either end of a text unless told to keep them. */
 const EDGE_WHITESPACE = /^\s|\s$/;
-function textCell(ref: string, text: string, style = 0): string {
+export function textCell(ref: string, text: string, style = 0): string {
   if (text === '') return `<c r="${ref}"${styleOf(style)}/>`;
   // Tested after escaping: a dropped control character can leave a space at the edge.
   const escaped = escapeXml(text);
@@ -165,11 +165,11 @@ const ROOT_RELS =
   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>' +
   '</Relationships>';
-const WORKBOOK =
+const workbookXml = (sheetName: string) =>
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
   '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ' +
   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">' +
-  `<sheets><sheet name="${escapeXml(DAILY_LIST_TITLE)}" sheetId="1" r:id="rId1"/></sheets></workbook>`;
+  `<sheets><sheet name="${escapeXml(sheetName)}" sheetId="1" r:id="rId1"/></sheets></workbook>`;
 const WORKBOOK_RELS =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
   '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
@@ -183,13 +183,18 @@ export function dailyListHeaderRowCount(summary: DailyListSummary): number {
 }
 
 export function dailyListToXlsx(rows: readonly DailyListRow[], summary: DailyListSummary): Promise<Blob> {
+  return workbookOfOneSheet(DAILY_LIST_TITLE, sheetXml(rows, summary), stylesXml());
+}
+
+/** A workbook of one sheet: the parts every .xlsx has around its sheet and its styles, zipped. */
+export function workbookOfOneSheet(sheetName: string, sheet: string, styles: string): Promise<Blob> {
   const files = {
     '[Content_Types].xml': strToU8(CONTENT_TYPES),
     '_rels/.rels': strToU8(ROOT_RELS),
-    'xl/workbook.xml': strToU8(WORKBOOK),
+    'xl/workbook.xml': strToU8(workbookXml(sheetName)),
     'xl/_rels/workbook.xml.rels': strToU8(WORKBOOK_RELS),
-    'xl/styles.xml': strToU8(stylesXml()),
-    'xl/worksheets/sheet1.xml': strToU8(sheetXml(rows, summary)),
+    'xl/styles.xml': strToU8(styles),
+    'xl/worksheets/sheet1.xml': strToU8(sheet),
   };
   return new Promise((resolve, reject) =>
     zip(files, (error, data) =>

@@ -3,7 +3,8 @@
  * back button work. Routes: #/ home, #/browse, #/browse/b/<buildingId>, #/browse/v/<group>,
  * #/household/<id>, #/search, #/tag/<tag>, #/settings, #/import, #/grids; the daily round:
  * #/ today, #/grid overview, #/visit/<householdId>, #/tonight, #/check/<templateId>/<b|e>/<id>, #/my-day;
- * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单); #/accounts (admin).
+ * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单); #/accounts (admin);
+ * #/dashboard (数据看板), #/dashboard/wall (大屏), #/dashboard/list/<figure>/<cell> (the rows behind a figure).
  */
 export type Route =
   | { page: 'home' }
@@ -27,7 +28,11 @@ export type Route =
   | { page: 'settings' }
   | { page: 'import' }
   | { page: 'grids' }
-  | { page: 'accounts' };
+  | { page: 'accounts' }
+  | { page: 'dashboard' }
+  | { page: 'dashboard-wall' }
+  /** `cell`: the figure's parameters as a query string ("severity=red"), empty for the whole figure. */
+  | { page: 'dashboard-list'; figure: string; cell: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -55,6 +60,10 @@ export function parseRoute(hash: string): Route {
       return second ? { page: 'household', id: second } : { page: 'home' };
     case 'tag':
       return second ? { page: 'tag', tag: second } : { page: 'home' };
+    case 'dashboard':
+      if (second === 'wall') return { page: 'dashboard-wall' };
+      if (second === 'list' && third) return { page: 'dashboard-list', figure: third, cell: fourth };
+      return { page: 'dashboard' };
     case 'my-day':
     case 'report':
     case 'problems':
@@ -90,6 +99,10 @@ export function hrefOf(route: Route): string {
       return `#/visit/${encodeURIComponent(route.householdId)}`;
     case 'problem':
       return `#/problem/${encodeURIComponent(route.id)}`;
+    case 'dashboard-wall':
+      return '#/dashboard/wall';
+    case 'dashboard-list':
+      return `#/dashboard/list/${encodeURIComponent(route.figure)}${route.cell ? `/${encodeURIComponent(route.cell)}` : ''}`;
     case 'check':
       return `#/check/${encodeURIComponent(route.templateId)}/${route.target === 'building' ? 'b' : 'e'}/${encodeURIComponent(route.targetId)}`;
     default:

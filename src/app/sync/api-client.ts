@@ -20,6 +20,13 @@ import {
   type PullResponse,
   type PushResponse,
 } from '../../shared/protocol.ts';
+import {
+  dashboardListSchema,
+  dashboardSchema,
+  type Dashboard,
+  type DashboardFigure,
+  type DashboardList,
+} from '../../shared/dashboard.ts';
 
 /** The server answered with an error (4xx/5xx): `reason` is machine-readable, `message` is for people. */
 export class ApiError extends Error {
@@ -238,6 +245,23 @@ export class ApiClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ action: 'export', detail: { ...detail, at: Date.now() } }),
     });
+  }
+
+  /** The figures of the caller's grids (a leader) or the whole town (center, admin). */
+  async dashboard(): Promise<Dashboard> {
+    return dashboardSchema.parse(await this.#json('/api/dashboard'));
+  }
+
+  /** The rows behind one figure (and one cell of it: `params`); `count` equals the figure. */
+  async dashboardList(
+    figure: DashboardFigure,
+    params: Partial<Record<string, string>>,
+    limit?: number,
+  ): Promise<DashboardList> {
+    const query = new URLSearchParams({ figure });
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
+    if (limit !== undefined) query.set('limit', String(limit));
+    return dashboardListSchema.parse(await this.#json(`/api/dashboard/list?${query}`));
   }
 
   async getBlob(sha256: string): Promise<Blob> {

@@ -1,3 +1,4 @@
+import { enDashboard } from './en-dashboard.ts';
 import { enProblems } from './en-problems.ts';
 import type { MessageKey } from './zh.ts';
 
@@ -337,4 +338,5 @@ export const en = {
   checksCount: '{done} / {total} checked',
   needUndone: 'Undone',
   ...enProblems,
+  ...enDashboard,
 } as const satisfies Record<MessageKey, string>;

@@ -1,3 +1,4 @@
+import { zhDashboard } from './zh-dashboard.ts';
 import { zhProblems } from './zh-problems.ts';
 
 /** Simplified Chinese is the source language; every other dictionary must have the same keys. */
@@ -328,6 +329,7 @@ export const zh = {
   checksCount: '已查 {done} / {total}',
   needUndone: '已撤销',
   ...zhProblems,
+  ...zhDashboard,
 } as const;
 
 export type MessageKey = keyof typeof zh;
