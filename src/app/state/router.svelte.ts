@@ -4,7 +4,8 @@
  * #/household/<id>, #/search, #/tag/<tag>, #/settings, #/import, #/grids; the daily round:
  * #/ today, #/grid overview, #/visit/<householdId>, #/tonight, #/check/<templateId>/<b|e>/<id>, #/my-day;
  * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单); #/accounts (admin);
- * #/dashboard (数据看板), #/dashboard/wall (大屏), #/dashboard/list/<figure>/<cell> (the rows behind a figure).
+ * #/dashboard (数据看板), #/dashboard/wall (大屏), #/dashboard/list/<figure>/<cell> (the rows behind a figure);
+ * pushed tasks (上级任务): #/task-item/<id> (do one item), #/tasks, #/task/<id> (progress), #/task-new.
  */
 export type Route =
   | { page: 'home' }
@@ -32,7 +33,11 @@ export type Route =
   | { page: 'dashboard' }
   | { page: 'dashboard-wall' }
   /** `cell`: the figure's parameters as a query string ("severity=red"), empty for the whole figure. */
-  | { page: 'dashboard-list'; figure: string; cell: string };
+  | { page: 'dashboard-list'; figure: string; cell: string }
+  | { page: 'task-item'; id: string }
+  | { page: 'tasks' }
+  | { page: 'task'; id: string }
+  | { page: 'task-new' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -64,6 +69,10 @@ export function parseRoute(hash: string): Route {
       if (second === 'wall') return { page: 'dashboard-wall' };
       if (second === 'list' && third) return { page: 'dashboard-list', figure: third, cell: fourth };
       return { page: 'dashboard' };
+    case 'task-item':
+      return second ? { page: 'task-item', id: second } : { page: 'home' };
+    case 'task':
+      return second ? { page: 'task', id: second } : { page: 'tasks' };
     case 'my-day':
     case 'report':
     case 'problems':
@@ -77,6 +86,8 @@ export function parseRoute(hash: string): Route {
     case 'import':
     case 'grids':
     case 'accounts':
+    case 'tasks':
+    case 'task-new':
       return { page: first };
     default:
       return { page: 'home' };
@@ -103,6 +114,10 @@ export function hrefOf(route: Route): string {
       return '#/dashboard/wall';
     case 'dashboard-list':
       return `#/dashboard/list/${encodeURIComponent(route.figure)}${route.cell ? `/${encodeURIComponent(route.cell)}` : ''}`;
+    case 'task-item':
+      return `#/task-item/${encodeURIComponent(route.id)}`;
+    case 'task':
+      return `#/task/${encodeURIComponent(route.id)}`;
     case 'check':
       return `#/check/${encodeURIComponent(route.templateId)}/${route.target === 'building' ? 'b' : 'e'}/${encodeURIComponent(route.targetId)}`;
     default:

@@ -1,5 +1,6 @@
 import { enDashboard } from './en-dashboard.ts';
 import { enProblems } from './en-problems.ts';
+import { enTasks } from './en-tasks.ts';
 import type { MessageKey } from './zh.ts';
 
 export const en = {
@@ -339,4 +340,5 @@ export const en = {
   needUndone: 'Undone',
   ...enProblems,
   ...enDashboard,
+  ...enTasks,
 } as const satisfies Record<MessageKey, string>;

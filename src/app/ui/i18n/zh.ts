@@ -1,5 +1,6 @@
 import { zhDashboard } from './zh-dashboard.ts';
 import { zhProblems } from './zh-problems.ts';
+import { zhTasks } from './zh-tasks.ts';
 
 /** Simplified Chinese is the source language; every other dictionary must have the same keys. */
 export const zh = {
@@ -330,6 +331,7 @@ export const zh = {
   needUndone: '已撤销',
   ...zhProblems,
   ...zhDashboard,
+  ...zhTasks,
 } as const;
 
 export type MessageKey = keyof typeof zh;
