@@ -59,7 +59,7 @@ export async function pullChanges(
     if (row.isDeleted) return change;
     const data = JSON.parse(row.data) as unknown;
     if (row.kind === 'people' && seesSensitive && hasSensitive(data as Person)) sensitivePeople++;
-    return visibleChange(user, { ...change, data });
+    return visibleChange(user, scope, { ...change, data });
   });
   // With nothing more in scope, jump to the newest version: the next pull skips what others wrote
   // meanwhile outside this scope. Safe because every later write takes a higher version.

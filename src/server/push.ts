@@ -259,7 +259,9 @@ export async function truthFor(ctx: PushContext, mutation: Mutation): Promise<Re
     const stored = held(ctx, ref.kind, ref.id);
     if (stored && mayRead(ctx.scope, stored)) {
       const change = { ...ref, version: stored.version, isDeleted: stored.isDeleted };
-      changes.push(stored.isDeleted ? change : visibleChange(ctx.user, { ...change, data: stored.data }));
+      changes.push(
+        stored.isDeleted ? change : visibleChange(ctx.user, ctx.scope, { ...change, data: stored.data }),
+      );
       // Out of scope or never stored look the same: the version is the counter, not the record's.
     } else changes.push({ ...ref, version: Math.max(1, ctx.counter.version), isDeleted: true });
   }

@@ -8,9 +8,10 @@ import { runRoundBench } from './round-bench.ts';
 import { POUCH_TOWN_HOUSEHOLDS, runStorageBench } from './storage-bench.ts';
 import { runStoreBench } from './store-bench.ts';
 import { runSyncBench } from './sync-bench.ts';
+import { runTaskBench } from './task-bench.ts';
 
 /**
- * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync|store|load]`
+ * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync|tasks|store|load]`
  * Prints one markdown table on stdout. Never judges: a missed target is a row, not an exit code; only a
  * measurement that crashed makes the exit code 1.
  */
@@ -32,7 +33,7 @@ function positiveInteger(name: string, text: string): number {
 // should stay near six minutes. More rounds narrow the noise (--investigate uses them too).
 const rounds = positiveInteger('rounds', values.rounds);
 const pouchHouseholds = positiveInteger('pouch-households', values['pouch-households']);
-const GROUPS = ['storage', 'app', 'round', 'problems', 'sync', 'store', 'load'] as const;
+const GROUPS = ['storage', 'app', 'round', 'problems', 'sync', 'tasks', 'store', 'load'] as const;
 if (values.only !== undefined && !(GROUPS as readonly string[]).includes(values.only))
   throw new Error(`--only must be one of ${GROUPS.join(', ')}`);
 // The load test (1,000 devices, about two minutes) runs only when asked for by name.
@@ -52,6 +53,7 @@ const more = { investigate: values.investigate };
 if (wants('round')) figures.push(...(await attempt('Round bench', () => runRoundBench(more))));
 if (wants('problems')) figures.push(...(await attempt('Problem bench', () => runProblemBench(more))));
 if (wants('sync')) figures.push(...(await attempt('Sync bench', () => runSyncBench(more))));
+if (wants('tasks')) figures.push(...(await attempt('Task bench', runTaskBench)));
 if (wants('store')) figures.push(...(await attempt('Store bench', runStoreBench)));
 if (wants('load')) figures.push(...(await attempt('Load bench', runLoadBench)));
 

@@ -12,13 +12,14 @@ import { BUILT_IN_TEMPLATES } from '../../src/shared/domain/checklist-templates.
 import { idNumberCheckChar } from '../../src/shared/domain/id-number.ts';
 import { newId } from '../../src/shared/domain/ids.ts';
 import { readsOf, refKey } from '../../src/shared/domain/mutation-reads.ts';
-import { redactPerson } from '../../src/shared/domain/privacy.ts';
 import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../../src/shared/mutations.ts';
 import type { RecordKind } from '../../src/shared/records.ts';
 import type { Hazard, Need, Person } from '../../src/shared/schemas/index.ts';
 import { createHarness, newClientId, newProblem, type Harness } from '../server/harness.ts';
 import { seededRandom } from '../../src/shared/domain/seeded-random.ts';
 import { shanghaiDay } from '../../src/shared/time.ts';
+import { scopeFor } from '../../src/server/scope.ts';
+import { visibleChange } from '../../src/server/visible.ts';
 import { openDevice, type Device } from './sync-client.ts';
 
 let harness: Harness;
@@ -72,13 +73,15 @@ async function onServer<N extends MutationName>(
   if (result.status === 'rejected')
     // The server names the field in brackets for the rejection list; the device shows it at the field.
     return { ok: false, message: (result.message ?? '').replace(/（[\w.]+）$/, '') };
-  const role = devices.get(username)!.actor.role;
+  // As the user may see them on the wire: people redacted by role, a task naming only their grids.
+  const user = (await harness.store.accounts.byUsername(username))!;
+  const scope = scopeFor(user, await harness.store.records.gridTree(harness.townId));
   const parsed = mutationArgsSchemas[name].parse(args) as MutationArgs<N>;
   const records = new Map<string, unknown>();
   for (const ref of readsOf(name, parsed)) {
     const stored = await harness.store.records.get(harness.townId, ref.kind, ref.id);
-    const data = ref.kind === 'people' && stored ? redactPerson(stored.data as Person, role) : stored?.data;
-    records.set(refKey(ref.kind, ref.id), data);
+    const change = { ...ref, version: 1, isDeleted: false, data: stored?.data };
+    records.set(refKey(ref.kind, ref.id), stored && visibleChange(user, scope, change).data);
   }
   return { ok: true, records };
 }
@@ -283,5 +286,52 @@ describe('the device and the server give one write one meaning', () => {
       ok: false,
       message: `只能更正或撤回当天的走访（这条是 ${yesterday.day} 的）`,
     });
+  });
+
+  it('a task and its items are the same on both; so is an item done, and a task over a grid not held is refused', async () => {
+    const buildings = [...(await live('buildings', 'XF-01')), ...(await live('buildings', 'XF-02'))];
+    expect(buildings.length).toBeGreaterThan(1);
+    const task = {
+      id: newId(),
+      title: '燃气安全专项排查',
+      kind: 'special-inspection' as const,
+      dueDate: '2099-01-01',
+      targetKind: 'building' as const,
+    };
+    const targets = { kind: 'building' as const, ids: buildings.map((b) => b.id) };
+    const issued = await expectSame('wgz01', 'task.create', { task, targets, at: harness.clock.now });
+    expect(issued.ok && issued.records.get(refKey('tasks', task.id))).toMatchObject({
+      itemCount: buildings.length,
+      gridIds: [gridOf('XF-01'), gridOf('XF-02')],
+    });
+
+    const worker = devices.get('wgy01')!;
+    await worker.syncUntilSettled();
+    const item = (await worker.db.taskItems.where('taskId').equals(task.id).toArray())[0]!;
+    expect(item.gridId).toBe(gridOf('XF-01'));
+    const done = {
+      id: item.id,
+      taskId: task.id,
+      result: 'impossible' as const,
+      reason: '楼栋拆除',
+      photoIds: [],
+      at: harness.clock.now,
+    };
+    const outcome = await expectSame('wgy01', 'taskItem.complete', done);
+    expect(outcome.ok && outcome.records.get(refKey('taskItems', item.id))).toMatchObject({
+      status: 'impossible',
+      reason: '楼栋拆除',
+    });
+
+    // The leader's phone holds no village grid: refused there (no such target) and by the server (scope).
+    const village = (await live('households', 'HK-01')).map((h) => h.id);
+    const crossed = {
+      task: { ...task, id: newId(), targetKind: 'household' as const },
+      targets: { kind: 'household' as const, ids: village },
+      at: harness.clock.now,
+    };
+    const device = await onDevice('wgz01', 'task.create', crossed);
+    const server = await onServer('wgz01', 'task.create', crossed);
+    expect([device.ok, server.ok]).toEqual([false, false]);
   });
 });

@@ -65,6 +65,13 @@ function sampleArgs(gridId: string): unknown[] {
       config: { byTag: { 'elderly-alone': 'daily', 'empty-nest': 'weekly' }, everyoneElse: 'quarterly' },
       at: 1,
     },
+    {
+      task: { id: newId(), title: '排查', kind: 'other', dueDate: '2099-01-01', targetKind: 'grid' },
+      targets: { kind: 'grid', ids: [gridId, household.id] },
+      at: 1,
+    },
+    { id: newId(), action: 'extend', dueDate: '2099-02-01', note: '顺延', at: 1 },
+    { id: newId(), taskId: newId(), result: 'impossible', reason: '已搬走', photoIds: [], at: 1 },
   ];
 }
 

@@ -77,7 +77,7 @@ function count(into: TaskCounts, status: TaskItemStatus, overdue: boolean) {
 
 /** A task's progress over its items (deleted items do not count). */
 export function taskProgress(
-  task: Pick<Task, 'status' | 'isDeleted' | 'dueDate' | 'gridIds'>,
+  task: Pick<Task, 'status' | 'isDeleted' | 'dueDate'> & { gridIds: readonly string[] },
   items: readonly Pick<TaskItem, 'status' | 'gridId' | 'doneBy' | 'isDeleted'>[],
   today: string,
 ): TaskProgress {
