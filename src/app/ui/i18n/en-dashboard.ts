@@ -25,6 +25,7 @@ export const enDashboard: Record<keyof typeof zhDashboard, string> = {
   dashResponded: 'Responded',
   dashOnTime: 'On time',
   dashOnTimeShort: 'On time',
+  dashRespondedShort: 'Responded',
   dashOpenNow: 'Open',
   dashOverdueNow: 'Overdue',
   dashSeverityCount: '{colour}: {n} overdue',

@@ -24,6 +24,7 @@ export const zhDashboard = {
   dashResponded: '响应率',
   dashOnTime: '按时办结率',
   dashOnTimeShort: '按时办结',
+  dashRespondedShort: '响应',
   dashOpenNow: '在办',
   dashOverdueNow: '超期未办',
   dashSeverityCount: '{colour}色超期 {n} 件',
