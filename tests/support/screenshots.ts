@@ -43,6 +43,21 @@ async function newPage(
   };
 }
 
+/** Today scrolled to its 上级任务 section, the section's heading just under the top bar. */
+async function showTodayTasks(page: Page): Promise<void> {
+  const section = page.getByTestId('today-tasks');
+  await section.waitFor();
+  await section.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 64));
+}
+
+/** The first item of Today's 上级任务, with 无法完成 and a quick reason chosen. */
+async function openTaskItem(page: Page): Promise<void> {
+  await page.getByTestId('today-tasks').locator('a.row-link').first().click();
+  const form = page.getByTestId('task-item-form');
+  await form.getByRole('button', { name: '无法完成' }).click();
+  await form.getByRole('button', { name: '无人在家' }).click();
+}
+
 try {
   // The offline demo, as a worker on the first visit.
   const { page, shot } = await newPage(browser);
@@ -59,6 +74,14 @@ try {
   await page.getByTestId('today-progress').waitFor();
   await page.getByRole('button', { name: '白班' }).click();
   await shot('today');
+  // 上级任务 on Today (the demo's gas-safety inspection and the leader's visits), and one item opened.
+  await showTodayTasks(page);
+  await shot('today-tasks');
+  await openTaskItem(page);
+  await shot('task-item');
+  await page.getByRole('link', { name: '‹ 返回' }).click();
+  await page.getByTestId('today-progress').waitFor();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.locator('[data-testid=due-row] .quick').first().click();
   await shot('today-quick');
   await page
@@ -146,6 +169,10 @@ try {
   await shot('settings-night');
   await page.goto('/');
   await shot('today-night');
+  await showTodayTasks(page);
+  await shot('today-tasks-night');
+  await openTaskItem(page);
+  await shot('task-item-night');
 
   // Signed in against the server: the leader's inbox.
   const leader = await newPage(browser);
@@ -163,6 +190,26 @@ try {
   // The grid's visit cadence, which the leader sets and the workers' phones follow.
   await leader.page.getByTestId('cadence').scrollIntoViewIfNeeded();
   await leader.shot('settings-cadence');
+
+  // The command center's progress page of the demo's inspection (a third of the first grid done).
+  const center = await newPage(browser);
+  await center.page.goto('/#/login');
+  await center.page.locator('input[name=username]').fill('zhzx');
+  await center.page.locator('input[name=password]').fill('lianxin2026');
+  await center.page.getByRole('button', { name: '登录并下载名册' }).click();
+  await center.page.getByTestId('login-form').waitFor({ state: 'detached', timeout: 120_000 });
+  await center.page.goto('/#/tasks');
+  await center.page
+    .getByTestId('task-list')
+    .getByRole('link', { name: /燃气安全专项排查/ })
+    .click();
+  await center.page.getByTestId('task-total').waitFor();
+  await center.shot('task-progress');
+  await center.page.goto('/#/settings');
+  await center.page.getByTestId('night-mode').check();
+  await center.page.goBack();
+  await center.page.getByTestId('task-total').waitFor();
+  await center.shot('task-progress-night');
 
   // The administrator's account management, with a form half filled in.
   const admin = await newPage(browser);
