@@ -10,7 +10,8 @@ import {
   SEVERITIES,
   SHIFTS,
 } from '../../../shared/schemas/index.ts';
-import { label, t } from '../i18n/index.ts';
+import { label } from '../i18n/index.ts';
+import { dt } from './dt.ts';
 
 type Labels = Record<string, { zh: string; en: string }>;
 
@@ -41,7 +42,7 @@ export function cellLabel(params: FigureParams, dashboard?: Dashboard): string {
   for (const [name, table] of Object.entries(TABLES) as Array<[keyof FigureParams, Labels]>) {
     const code = params[name];
     if (code === undefined) continue;
-    if (name === 'tag' && code === UNTAGGED) parts.push(t('dashUntagged'));
+    if (name === 'tag' && code === UNTAGGED) parts.push(dt('dashUntagged'));
     else parts.push(table[code] ? label(table[code]) : code);
   }
   if (params.day !== undefined) parts.push(params.day);

@@ -1,6 +1,6 @@
 import type { Dashboard } from '../../../shared/dashboard.ts';
 import type { TableSheet } from '../../export/table-xlsx.ts';
-import { t } from '../i18n/index.ts';
+import { dt } from './dt.ts';
 import type { Ratio } from './figure-format.ts';
 
 /**
@@ -12,15 +12,15 @@ const share = ({ part, whole }: Ratio): number | null => (whole === 0 ? null : p
 
 export function rankingSheet(dashboard: Dashboard, lines: readonly string[]): TableSheet {
   return {
-    title: t('dashRanking'),
+    title: dt('dashRanking'),
     lines,
     columns: [
-      { header: t('dashRank'), width: 6, kind: 'number' },
-      { header: t('dashGrid'), width: 24, kind: 'text' },
-      { header: t('dashScore'), width: 8, kind: 'number' },
-      { header: t('dashVisitsRate'), width: 10, kind: 'percent' },
-      { header: t('dashOnTime'), width: 12, kind: 'percent' },
-      { header: t('dashResponded'), width: 10, kind: 'percent' },
+      { header: dt('dashRank'), width: 6, kind: 'number' },
+      { header: dt('dashGrid'), width: 24, kind: 'text' },
+      { header: dt('dashScore'), width: 8, kind: 'number' },
+      { header: dt('dashVisitsRate'), width: 10, kind: 'percent' },
+      { header: dt('dashOnTime'), width: 12, kind: 'percent' },
+      { header: dt('dashResponded'), width: 10, kind: 'percent' },
     ],
     rows: dashboard.ranking.map((row, i) => [
       i + 1,
@@ -35,13 +35,13 @@ export function rankingSheet(dashboard: Dashboard, lines: readonly string[]): Ta
 
 export function workersSheet(dashboard: Dashboard, lines: readonly string[]): TableSheet {
   return {
-    title: t('dashWorkers'),
+    title: dt('dashWorkers'),
     lines,
     columns: [
-      { header: t('dashWorker'), width: 12, kind: 'text' },
-      { header: t('dashWorkerVisits'), width: 10, kind: 'number' },
-      { header: t('dashWorkerFound'), width: 10, kind: 'number' },
-      { header: t('dashWorkerOnTime'), width: 10, kind: 'number' },
+      { header: dt('dashWorker'), width: 12, kind: 'text' },
+      { header: dt('dashWorkerVisits'), width: 10, kind: 'number' },
+      { header: dt('dashWorkerFound'), width: 10, kind: 'number' },
+      { header: dt('dashWorkerOnTime'), width: 10, kind: 'number' },
     ],
     rows: dashboard.workers.map((row) => [row.name, row.visits, row.problemsFound, row.resolvedOnTime]),
   };

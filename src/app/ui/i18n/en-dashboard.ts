@@ -1,9 +1,8 @@
 import type { zhDashboard } from './zh-dashboard.ts';
 
+/** The dashboard's words in English (see zh-dashboard.ts): loaded with the dashboard's chunk. */
 export const enDashboard: Record<keyof typeof zhDashboard, string> = {
-  navDashboard: 'Figures',
   dashTitle: 'Dashboard',
-  dashLink: 'Dashboard',
   dashScopeTown: 'The whole town',
   dashScopeGrids: 'My grids ({n})',
   dashAsOf: 'As of {time}',

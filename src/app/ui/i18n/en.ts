@@ -1,4 +1,3 @@
-import { enDashboard } from './en-dashboard.ts';
 import { enProblems } from './en-problems.ts';
 import { enTasks } from './en-tasks.ts';
 import type { MessageKey } from './zh.ts';
@@ -339,6 +338,7 @@ export const en = {
   checksCount: '{done} / {total} checked',
   needUndone: 'Undone',
   ...enProblems,
-  ...enDashboard,
+  navDashboard: 'Dashboard',
+  dashLink: 'Dashboard',
   ...enTasks,
 } as const satisfies Record<MessageKey, string>;

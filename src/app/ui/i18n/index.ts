@@ -8,7 +8,11 @@ import { zh, type MessageKey } from './zh.ts';
  */
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
   const dictionary = settings.lang === 'en' ? (english.messages ?? zh) : zh;
-  const template: string = dictionary[key];
+  return fillMessage(dictionary[key], values);
+}
+
+/** A message's {placeholders} filled in; one left without a value shows as written. */
+export function fillMessage(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
 

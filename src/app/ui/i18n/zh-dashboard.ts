@@ -1,8 +1,10 @@
-/** The command center's dashboard (数据看板) and its big screen: part of the Chinese dictionary. */
+/**
+ * The dashboard's words (数据看板 and its big screen), Chinese. Not in zh.ts: they load with the
+ * dashboard's own chunk (ui/dashboard/dt.ts), so the first screen carries none of them; zh.ts keeps
+ * only the two that lead there (navDashboard, dashLink).
+ */
 export const zhDashboard = {
-  navDashboard: '看板',
   dashTitle: '数据看板',
-  dashLink: '数据看板',
   dashScopeTown: '全镇',
   dashScopeGrids: '我的网格（{n} 个）',
   dashAsOf: '数据截至 {time}',

@@ -1,4 +1,3 @@
-import { zhDashboard } from './zh-dashboard.ts';
 import { zhProblems } from './zh-problems.ts';
 import { zhTasks } from './zh-tasks.ts';
 
@@ -330,7 +329,8 @@ export const zh = {
   checksCount: '已查 {done} / {total}',
   needUndone: '已撤销',
   ...zhProblems,
-  ...zhDashboard,
+  navDashboard: '看板',
+  dashLink: '数据看板',
   ...zhTasks,
 } as const;
 
