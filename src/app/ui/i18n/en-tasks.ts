@@ -1,5 +1,6 @@
 import type { zhTasks } from './zh-tasks.ts';
 
+/** The words of pushed tasks, English (see zh-tasks.ts). */
 export const enTasks = {
   taskSection: 'Tasks from above',
   taskSectionCount: '{n}',
@@ -24,8 +25,6 @@ export const enTasks = {
   taskItemRedo: 'Change the result',
   taskNotAsked: 'This task is {status}: this item is no longer needed.',
   taskNotOnPhone: 'This item is not on this phone: sync and try again, or it is not in your grid.',
-  tasksTitle: 'Tasks from above',
-  tasksLink: 'Tasks (issue and progress)',
   tasksNew: 'Issue a task',
   tasksEmpty: 'No tasks issued yet.',
   taskNewTitle: 'Issue a task',

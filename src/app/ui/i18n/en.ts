@@ -1,5 +1,4 @@
 import { enProblems } from './en-problems.ts';
-import { enTasks } from './en-tasks.ts';
 import type { MessageKey } from './zh.ts';
 
 export const en = {
@@ -340,5 +339,6 @@ export const en = {
   ...enProblems,
   navDashboard: 'Dashboard',
   dashLink: 'Dashboard',
-  ...enTasks,
+  tasksTitle: 'Tasks from above',
+  tasksLink: 'Tasks (issue and progress)',
 } as const satisfies Record<MessageKey, string>;

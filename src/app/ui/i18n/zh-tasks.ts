@@ -1,4 +1,8 @@
-/** Pushed tasks (上级任务): Today's section, doing an item, issuing a task and its progress. */
+/**
+ * The words of pushed tasks (上级任务), Chinese: Today's section, doing an item, issuing a task and its
+ * progress. Not in zh.ts: they load with the task screens' chunks (tt() in task-text.ts), so the first
+ * screen carries none of them; zh.ts keeps only the two that lead there (tasksTitle, tasksLink).
+ */
 export const zhTasks = {
   taskSection: '上级任务',
   taskSectionCount: '{n} 项',
@@ -23,8 +27,6 @@ export const zhTasks = {
   taskItemRedo: '修改结果',
   taskNotAsked: '这个任务{status}，这一项不用再做了。',
   taskNotOnPhone: '这一项不在本机上：同步后再试，或者它不属于你的网格。',
-  tasksTitle: '上级任务',
-  tasksLink: '上级任务（下发与进度）',
   tasksNew: '下发任务',
   tasksEmpty: '还没有下发过任务。',
   taskNewTitle: '下发任务',

@@ -1,5 +1,4 @@
 import { zhProblems } from './zh-problems.ts';
-import { zhTasks } from './zh-tasks.ts';
 
 /** Simplified Chinese is the source language; every other dictionary must have the same keys. */
 export const zh = {
@@ -331,7 +330,8 @@ export const zh = {
   ...zhProblems,
   navDashboard: '看板',
   dashLink: '数据看板',
-  ...zhTasks,
+  tasksTitle: '上级任务',
+  tasksLink: '上级任务（下发与进度）',
 } as const;
 
 export type MessageKey = keyof typeof zh;
