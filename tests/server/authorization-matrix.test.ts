@@ -55,8 +55,28 @@ let otherProblem: string;
 let ownPhoto: string;
 let otherPhoto: string;
 let throwawayUser: string;
-/** The center's task over a household of each grid. */
+/** The center's task over a household of each grid (beforeAll). */
 const TASK_ID = newId();
+const taskCreate = (id: string, kind: string, ids: string[]): TestMutation => ({
+  mutationId: 0,
+  name: 'task.create',
+  args: {
+    task: { id, title: '政策宣传', kind: 'policy-outreach', dueDate: '2099-01-01', targetKind: kind },
+    targets: { kind, ids },
+    at: h.clock.now,
+  },
+});
+const itemDone = (household: string): TestMutation => ({
+  mutationId: 0,
+  name: 'taskItem.complete',
+  args: {
+    id: taskItemId(TASK_ID, household),
+    taskId: TASK_ID,
+    result: 'done',
+    photoIds: [],
+    at: h.clock.now,
+  },
+});
 
 function photo(): { bytes: Uint8Array<ArrayBuffer>; sha256: string } {
   const bytes = new Uint8Array(512);
@@ -122,18 +142,8 @@ beforeAll(async () => {
   await h.push(villageWorker, newClientId(), numbered([householdUpdate(otherHousehold, { notes: '甲' })]));
   await h.push(center, newClientId(), numbered([householdUpdate(otherHousehold, { notes: '乙' })]));
   ownHousehold = (await h.recordsIn('households', h.grid('XF-01')))[0]!.id;
-  const task = {
-    id: TASK_ID,
-    title: '政策宣传',
-    kind: 'policy-outreach',
-    dueDate: '2099-01-01',
-    targetKind: 'household',
-  };
-  const targets = { kind: 'household', ids: [ownHousehold, otherHousehold] };
-  const issued = await h.push(center, newClientId(), [
-    { mutationId: 1, name: 'task.create', args: { task, targets, at: h.clock.now } },
-  ]);
-  expect(issued.results[0]!.status).toBe('applied');
+  const task = taskCreate(TASK_ID, 'household', [ownHousehold, otherHousehold]);
+  expect((await h.push(center, newClientId(), numbered([task]))).results[0]!.status).toBe('applied');
   otherGridIds.push(taskItemId(TASK_ID, otherHousehold));
 
   otherGridIds.push(h.grid('HK-01'), other.id, otherPhoto);
@@ -274,49 +284,19 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
     );
   });
 
-  it('POST /api/push: task.create over their own grid and over another grid', async () => {
-    const create = (gridCode: string): TestMutation => ({
-      mutationId: 0,
-      name: 'task.create',
-      args: {
-        task: {
-          id: newId(),
-          title: '核查',
-          kind: 'address-check',
-          dueDate: '2099-01-01',
-          targetKind: 'grid',
-        },
-        targets: { kind: 'grid', ids: [h.grid(gridCode)] },
-        at: h.clock.now,
-      },
-    });
+  it('POST /api/push: task.create and taskItem.complete, in their own grid and in another grid', async () => {
+    const outcome = (mutation: TestMutation) => pushOutcome(principal, mutation);
     const issues = ['leader', 'center', 'admin'].includes(principal);
-    expect(await pushOutcome(principal, create('XF-01'))).toBe(
+    expect(await outcome(taskCreate(newId(), 'grid', [h.grid('XF-01')]))).toBe(
       signedOut ? 401 : issues ? 'applied' : 'forbidden',
     );
-    expect(await pushOutcome(principal, create('HK-01'))).toBe(
+    expect(await outcome(taskCreate(newId(), 'grid', [h.grid('HK-01')]))).toBe(
       signedOut ? 401 : TOWN_WIDE.has(principal) ? 'applied' : 'forbidden',
     );
-  });
-
-  it("POST /api/push: taskItem.complete of their own grid's item and of another grid's", async () => {
-    const complete = (household: string): TestMutation => ({
-      mutationId: 0,
-      name: 'taskItem.complete',
-      args: {
-        id: taskItemId(TASK_ID, household),
-        taskId: TASK_ID,
-        result: 'done',
-        photoIds: [],
-        at: h.clock.now,
-      },
-    });
     // The grid's own people do the items; the center follows them, it does not do them.
     const doesItems = ['worker', 'helper', 'leader'].includes(principal);
-    expect(await pushOutcome(principal, complete(ownHousehold))).toBe(
-      signedOut ? 401 : doesItems ? 'applied' : 'forbidden',
-    );
-    expect(await pushOutcome(principal, complete(otherHousehold))).toBe(signedOut ? 401 : 'forbidden');
+    expect(await outcome(itemDone(ownHousehold))).toBe(signedOut ? 401 : doesItems ? 'applied' : 'forbidden');
+    expect(await outcome(itemDone(otherHousehold))).toBe(signedOut ? 401 : 'forbidden');
   });
 
   it('PUT /api/blobs/:sha256', async () => {

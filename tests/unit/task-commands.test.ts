@@ -18,6 +18,7 @@ import {
   visibleTasks,
 } from '../../src/app/db/task-queries.ts';
 import type { PlanActor } from '../../src/shared/domain/apply-mutation.ts';
+import { generateOfflineDemoTasks } from '../../src/shared/domain/demo-tasks.ts';
 import { generateDemoTown } from '../../src/shared/domain/demo-town.ts';
 import { taskItemId } from '../../src/shared/domain/task-ids.ts';
 import { addCalendarDays, shanghaiDay } from '../../src/shared/time.ts';
@@ -158,5 +159,33 @@ describe('a task on the phone', () => {
     expect(await db.tasks.count()).toBe(0);
     expect(await db.taskItems.count()).toBe(0);
     expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('the offline demo', () => {
+  it("has open tasks for 幸福社区第1网格's worker, some of them done", async () => {
+    // 4,000 households: 幸福社区第1网格 then has three buildings, one of them checked already.
+    const demo = generateDemoTown({ households: 4000 });
+    const tasks = generateOfflineDemoTasks(demo, TEST_NOW);
+    expect(tasks.tasks.map((t) => [t.title, t.status])).toEqual([
+      ['燃气安全专项排查', 'open'],
+      ['重点人员走访', 'open'],
+    ]);
+    const demoDb = new AppDB(`task-commands-demo-${dbCount++}`);
+    try {
+      await storeRegister(demoDb, toRegisterRows({ ...demo, ...tasks }, await loadPinyin()), {
+        source: 'demo',
+        loadedAt: 0,
+      });
+      const xf01 = demo.grids.find((g) => g.code === 'XF-01')!;
+      const open = await openItemsOfGrid(demoDb, xf01.id);
+      expect(new Set(open.map(({ task }) => task.title))).toEqual(
+        new Set(['燃气安全专项排查', '重点人员走访']),
+      );
+      expect(tasks.taskItems.some((item) => item.status === 'done' && item.gridId === xf01.id)).toBe(true);
+    } finally {
+      demoDb.close();
+      await demoDb.delete();
+    }
   });
 });

@@ -95,9 +95,9 @@ export function generateDemoTasks(input: DemoTaskInput): DemoTasks {
     };
     const targets = { kind: 'building' as const, ids: buildings.map((b) => b.id) };
     keep(plan('task.create', { task, targets, at: issuedAt }, input.center, issuedAt));
-    // A third of the first grid's buildings are checked already, twenty minutes apart the next day.
+    // A third of the first grid's buildings (never all) are checked already, twenty minutes apart the next day.
     const checked = buildings.filter((b) => b.gridId === inspectionGrids[0]);
-    checked.slice(0, Math.ceil(checked.length / 3)).forEach((building, i) => {
+    checked.slice(0, Math.min(checked.length - 1, Math.ceil(checked.length / 3))).forEach((building, i) => {
       const at = issuedAt + 20 * HOUR_MS + i * 20 * 60_000;
       const args = { id: taskItemId(id, building.id), taskId: id, result: 'done' as const, photoIds: [], at };
       keep(plan('taskItem.complete', args, input.inspector, at));
