@@ -80,7 +80,7 @@ const problemRow = (problem: Problem): DashboardListRow => ({
   key: problem.id,
   kind: 'problems',
   id: problem.id,
-  label: `${PROBLEM_CATEGORIES[problem.category].zh}：${problem.description}`,
+  label: `${PROBLEM_CATEGORIES[problem.category].zh}·${problem.description}`,
   gridId: problem.gridId,
   at: problem.reportedAt,
 });
@@ -89,7 +89,7 @@ const needRow = (need: Need): DashboardListRow => ({
   key: need.id,
   kind: 'needs',
   id: need.id,
-  label: `${NEED_TYPES[need.type].zh}：${need.description}`,
+  label: `${NEED_TYPES[need.type].zh}·${need.description}`,
   gridId: need.gridId,
   at: metAtOf(need) ?? need.createdAt,
 });

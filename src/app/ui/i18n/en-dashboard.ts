@@ -33,7 +33,7 @@ export const enDashboard: Record<keyof typeof zhDashboard, string> = {
   dashBySource: 'By source (this month)',
   dashOverdueByLevel: 'Overdue by handling level',
   dashMedianClose: 'Median time to close',
-  dashHours: '{n} h',
+  dashHoursUnit: 'h',
   dashClosedCount: '{n} closed this month',
   dashFeedbackGiven: 'Feedback given',
   dashEvaluated: 'Evaluated',
