@@ -19,6 +19,7 @@ const TOWN_ROWS: readonly { table: string; where: string; skip?: readonly string
   { table: 'clients', where: 'town_id = ?' },
   { table: 'records', where: 'town_id = ?' },
   { table: 'household_visits', where: 'town_id = ?' },
+  { table: 'visit_days', where: 'town_id = ?' },
   { table: 'mutation_log', where: 'client_id IN (SELECT client_id FROM clients WHERE town_id = ?)' },
   // New ids on the way in: PostgreSQL may already hold other towns' rows with the same numbers.
   { table: 'conflicts', where: 'town_id = ?', skip: ['id'] },

@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './admin-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerBlobRoutes } from './blob-routes.ts';
 import { ApiFailure, errorBody, type AppContext, type AppEnv, type ServerDeps } from './context.ts';
+import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerSyncRoutes } from './sync-routes.ts';
 
 export interface ServerAppOptions {
@@ -187,6 +188,7 @@ export function createServerApp(options: ServerAppOptions): Hono<AppEnv> {
   registerSyncRoutes(app, deps);
   registerBlobRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  registerDashboardRoutes(app, deps);
   app.all('/api/*', (c) =>
     c.json(errorBody('not-found', `没有这个接口：${c.req.method} ${c.req.path}`), 404),
   );

@@ -1,7 +1,8 @@
-import { rebuildHouseholdVisits, TYPED_COLUMNS_STEP_SQL } from './record-columns.ts';
+import { TYPED_COLUMNS_STEP_SQL } from './record-columns.ts';
 import { Records } from './records.ts';
 import { townSchema } from './schema.ts';
 import type { SqlDatabase, SqlExecutor } from './sql.ts';
+import { rebuildVisitSummaries } from './visit-summaries.ts';
 import type { RecordKind, RecordOf } from '../../shared/records.ts';
 
 export interface Migration {
@@ -232,19 +233,19 @@ async function rewriteRecords(tx: SqlExecutor): Promise<void> {
           writtenAt: Number(row.written_at),
           prevAssigneeKey: row.prev_assignee_id,
         })),
-        { refreshHouseholdVisits: false },
+        { refreshVisitSummaries: false },
       );
     const last = page.at(-1)!;
     after = { town: last.town_id, kind: last.kind, id: last.id };
   }
-  // Once for every household at the end, not once per page it has visits on.
-  await rebuildHouseholdVisits(tx);
+  // Once at the end, not once per page a household or a day has visits on.
+  await rebuildVisitSummaries(tx);
 }
 
 /** The dashboard's typed columns (record-columns.ts): the same step on both engines. */
 const V3_TYPED_COLUMNS: Migration = {
   version: 3,
-  name: 'dashboard: typed columns of visits, people, needs, runs and problems; each household’s last visit',
+  name: 'dashboard: typed columns of visits, people, needs, runs and problems; visit summaries',
   sql: TYPED_COLUMNS_STEP_SQL,
   backfill: rewriteRecords,
 };

@@ -21,7 +21,6 @@ import type { RecordKind, RecordOf } from '../../shared/records.ts';
 import { REACHED_OUTCOMES } from '../../shared/domain/day-summary.ts';
 import { respondedAtOf, resolverOf, scoreOf } from '../../shared/domain/dashboard/problem-rules.ts';
 import { metAtOf } from '../../shared/domain/dashboard/round-rules.ts';
-import { chunked, placeholders, type SqlExecutor } from './sql.ts';
 
 /** In the order typedColumnsOf returns them. The first eight came with schema step 2. */
 export const TYPED_COLUMNS = [
@@ -110,9 +109,10 @@ export const COUNTED_OUTCOMES_SQL = `(${REACHED_OUTCOMES.map((o) => `'${o}'`).jo
 
 /**
  * Schema step 3, the same on both engines: the columns past step 2's problem columns, the indexes
- * the dashboard's ranges run on (partial: only the rows of kinds that fill them), and each
- * household's last visit that counts (what the due list needs of a year of visits, kept up to date
- * by every write of a visit: refreshHouseholdVisits).
+ * the dashboard's ranges run on (partial: only the rows of kinds that fill them), and two summaries
+ * of the visits, kept up to date by every write of a visit (visit-summaries.ts): each household's
+ * last visit that counts (what the due list needs of a year of visits), and the visits that count per
+ * grid, day and device (the trend and the workers' month, without reading a month of visits).
  */
 export const TYPED_COLUMNS_STEP_SQL = `
   ALTER TABLE records ADD COLUMN updated_at BIGINT;
@@ -125,7 +125,7 @@ export const TYPED_COLUMNS_STEP_SQL = `
   ALTER TABLE records ADD COLUMN resolver_id TEXT;
   ALTER TABLE records ADD COLUMN score INTEGER;
   CREATE INDEX records_by_household ON records (town_id, household_id, kind, day) WHERE household_id IS NOT NULL;
-  CREATE INDEX records_by_day ON records (town_id, kind, day) WHERE day IS NOT NULL;
+  CREATE INDEX records_by_day ON records (town_id, kind, day, grid_id) WHERE day IS NOT NULL;
   CREATE INDEX records_by_reported ON records (town_id, kind, reported_at) WHERE reported_at IS NOT NULL;
   CREATE INDEX records_by_resolved ON records (town_id, kind, resolved_at) WHERE resolved_at IS NOT NULL;
   CREATE INDEX records_by_due ON records (town_id, kind, due_at) WHERE due_at IS NOT NULL;
@@ -136,38 +136,14 @@ export const TYPED_COLUMNS_STEP_SQL = `
     last_counted_day TEXT NOT NULL,
     PRIMARY KEY (town_id, household_id)
   );
-`;
-
-/** Recomputes household_visits for these households from their visits (call after writing visits). */
-export async function refreshHouseholdVisits(
-  sql: SqlExecutor,
-  townId: string,
-  householdIds: Iterable<string>,
-) {
-  for (const chunk of chunked([...new Set(householdIds)], 1, 1_000)) {
-    const list = placeholders(chunk.length);
-    await sql.run(`DELETE FROM household_visits WHERE town_id = ? AND household_id IN ${list}`, [
-      townId,
-      ...chunk,
-    ]);
-    await sql.run(
-      `INSERT INTO household_visits (town_id, household_id, last_counted_day)
-       SELECT town_id, household_id, MAX(day) FROM records
-       WHERE town_id = ? AND household_id IN ${list} AND kind = 'visits' AND is_deleted = 0
-         AND status IN ${COUNTED_OUTCOMES_SQL}
-       GROUP BY town_id, household_id`,
-      [townId, ...chunk],
-    );
-  }
-}
-
-/** household_visits from scratch, for every town (the schema step's backfill). */
-export async function rebuildHouseholdVisits(sql: SqlExecutor) {
-  await sql.run('DELETE FROM household_visits');
-  await sql.run(
-    `INSERT INTO household_visits (town_id, household_id, last_counted_day)
-     SELECT town_id, household_id, MAX(day) FROM records
-     WHERE kind = 'visits' AND is_deleted = 0 AND status IN ${COUNTED_OUTCOMES_SQL}
-     GROUP BY town_id, household_id`,
+  CREATE TABLE visit_days (
+    town_id TEXT NOT NULL,
+    grid_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    -- The device (client id) that wrote the visits; '' for the demo seed and imports.
+    written_by TEXT NOT NULL,
+    -- Visits that count (已访) of that grid, day and device.
+    counted INTEGER NOT NULL,
+    PRIMARY KEY (town_id, day, grid_id, written_by)
   );
-}
+`;

@@ -1,8 +1,9 @@
 import { gridIdOf, type RecordKind, type RecordOf } from '../../shared/records.ts';
 import { refKey } from '../../shared/domain/apply-mutation.ts';
 import { PULL_REMAINING_LIMIT } from '../../shared/protocol.ts';
-import { refreshHouseholdVisits, TYPED_COLUMNS, typedColumnsOf } from './record-columns.ts';
+import { TYPED_COLUMNS, typedColumnsOf } from './record-columns.ts';
 import { chunked, placeholders, type SqlExecutor } from './sql.ts';
+import { refreshVisitSummaries } from './visit-summaries.ts';
 import { assigneeKeyOf, photoIdsOf, type ChangeRow, type SqlFilter, type StoredRecord } from './types.ts';
 
 interface RecordRow {
@@ -128,11 +129,7 @@ export class Records {
   }
 
   /** Writes the rows (inserting or replacing), with the photos they name. Call under the town's lock. */
-  async put(
-    townId: string,
-    rows: readonly RecordWrite[],
-    options: { refreshHouseholdVisits?: boolean } = {},
-  ) {
+  async put(townId: string, rows: readonly RecordWrite[], options: { refreshVisitSummaries?: boolean } = {}) {
     for (const chunk of chunked(rows, RECORD_COLUMNS)) {
       await this.#sql.run(
         UPSERT_SQL(chunk.length),
@@ -152,12 +149,13 @@ export class Records {
         ]),
       );
     }
-    // A visit written, corrected or withdrawn moves its household's last visit that counts.
-    const visited = rows.flatMap((w) =>
-      w.kind === 'visits' ? [(w.record as RecordOf<'visits'>).householdId] : [],
-    );
-    if (visited.length > 0 && options.refreshHouseholdVisits !== false)
-      await refreshHouseholdVisits(this.#sql, townId, visited);
+    // A visit written, corrected or withdrawn moves its household's last visit and its day's count.
+    if (options.refreshVisitSummaries !== false)
+      await refreshVisitSummaries(
+        this.#sql,
+        townId,
+        rows.flatMap((w) => (w.kind === 'visits' ? [w.record as RecordOf<'visits'>] : [])),
+      );
     const refs = rows.flatMap((w) =>
       photoIdsOf(w.record).map((sha256) => [townId, sha256, w.kind, w.record.id]),
     );
