@@ -8,6 +8,7 @@ import { visitChangesSchema, visitSchema } from './schemas/visit.ts';
 import { problemActionSchema, problemSchema } from './schemas/problem.ts';
 import { transitionPayloadSchema } from './domain/problem-workflow.ts';
 import { cadenceConfigSchema } from './domain/cadence-config.ts';
+import { gridTeamContentSchema, residentTokenSchema } from './schemas/grid-team.ts';
 import {
   newTaskSchema,
   taskItemResultSchema,
@@ -61,6 +62,18 @@ export const mutationArgsSchemas = {
   }),
   /** A grid's visit cadence by care tag, set by its leader or the center (the whole config at once). */
   'cadence.set': z.object({ gridId: recordIdSchema, config: cadenceConfigSchema, at: epochMsSchema }),
+  /**
+   * A grid's team, promise, hours and hotline (网格连心卡), set by its leader or the center (all at
+   * once). `token` is the resident QR token made on the device, used only when the grid has none yet.
+   */
+  'gridTeam.set': z.object({
+    gridId: recordIdSchema,
+    team: gridTeamContentSchema,
+    token: residentTokenSchema,
+    at: epochMsSchema,
+  }),
+  /** A new QR token for the grid's card (轮换二维码): the old one is retired, its cards stop working. */
+  'gridTeam.rotateToken': z.object({ gridId: recordIdSchema, token: residentTokenSchema, at: epochMsSchema }),
   /**
    * A pushed task (上级任务) and one item per target, in one write: the creating device resolved its
    * choice (a care tag, buildings, whole grids) into ids from its own records; the server checks each.

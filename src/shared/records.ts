@@ -5,6 +5,7 @@ import { checklistRunSchema, checklistTemplateSchema, hazardSchema } from './sch
 import { departmentSchema } from './schemas/department.ts';
 import { enterpriseSchema } from './schemas/enterprise.ts';
 import { gridSchema } from './schemas/grid.ts';
+import { gridTeamSchema } from './schemas/grid-team.ts';
 import { householdSchema } from './schemas/household.ts';
 import { needSchema } from './schemas/need.ts';
 import { personSchema } from './schemas/person.ts';
@@ -32,6 +33,7 @@ export const recordSchemas = {
   cadences: gridCadenceSchema,
   tasks: taskSchema,
   taskItems: taskItemSchema,
+  gridTeams: gridTeamSchema,
 } as const;
 
 /**
@@ -39,9 +41,10 @@ export const recordSchemas = {
  * older app refused (a new answer, a new record kind): an older app skips a record it cannot parse
  * while its cursor moves on, so an app that finds another edition stored on the device pulls its
  * whole scope once more, and what its older self skipped arrives. 2: checklist reminders (已提醒 /
- * 未完成), departments and cadences. 3: pushed tasks (tasks, taskItems).
+ * 未完成), departments and cadences. 3: pushed tasks (tasks, taskItems). 4: each grid's team and
+ * card (gridTeams).
  */
-export const RECORD_SCHEMAS_EDITION = 3;
+export const RECORD_SCHEMAS_EDITION = 4;
 
 export type RecordKind = keyof typeof recordSchemas;
 export const RECORD_KINDS = Object.keys(recordSchemas) as RecordKind[];

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/shared/domain/ids.ts';
+import { RESIDENT_TOKEN_BYTES, residentTokenFrom } from '../../src/shared/domain/grid-team.ts';
 import { taskItemId } from '../../src/shared/domain/task-ids.ts';
 import { PROTOCOL_VERSION, type PushResponse } from '../../src/shared/protocol.ts';
 import {
@@ -282,6 +283,34 @@ describe.each(PRINCIPALS)('as %s', (principal) => {
     expect(await pushOutcome(principal, cadence('HK-01'))).toBe(
       signedOut ? 401 : TOWN_WIDE.has(principal) ? 'applied' : 'forbidden',
     );
+  });
+
+  it('POST /api/push: gridTeam.set and gridTeam.rotateToken of their own grid and of another grid', async () => {
+    const token = () => residentTokenFrom(crypto.getRandomValues(new Uint8Array(RESIDENT_TOKEN_BYTES)));
+    const team = (gridCode: string): TestMutation => ({
+      mutationId: 0,
+      name: 'gridTeam.set',
+      args: {
+        gridId: h.grid(gridCode),
+        team: { members: [{ name: `${principal} 的团队`, role: 'leader' }] },
+        token: token(),
+        at: h.clock.now,
+      },
+    });
+    const rotate = (gridCode: string): TestMutation => ({
+      mutationId: 0,
+      name: 'gridTeam.rotateToken',
+      args: { gridId: h.grid(gridCode), token: token(), at: h.clock.now },
+    });
+    const edits = ['leader', 'center', 'admin'].includes(principal);
+    for (const mutation of [team, rotate]) {
+      expect(await pushOutcome(principal, mutation('XF-01'))).toBe(
+        signedOut ? 401 : edits ? 'applied' : 'forbidden',
+      );
+      expect(await pushOutcome(principal, mutation('HK-01'))).toBe(
+        signedOut ? 401 : TOWN_WIDE.has(principal) ? 'applied' : 'forbidden',
+      );
+    }
   });
 
   it('POST /api/push: task.create and taskItem.complete, in their own grid and in another grid', async () => {

@@ -71,6 +71,13 @@ function sampleArgs(gridId: string): unknown[] {
       at: 1,
     },
     { id: newId(), action: 'extend', dueDate: '2099-02-01', note: '顺延', at: 1 },
+    {
+      gridId,
+      team: { members: [{ name: '王芳', role: 'leader', phone: '13800000000' }], hotline: '0571-12345678' },
+      token: 'AAAAAAAAAAAAAAAAAAAAAAAA',
+      at: 1,
+    },
+    { gridId, token: 'BBBBBBBBBBBBBBBBBBBBBBBB', at: 1 },
     { id: newId(), taskId: newId(), result: 'impossible', reason: '已搬走', photoIds: [], at: 1 },
   ];
 }

@@ -8,6 +8,7 @@ import type {
   ChecklistTemplate,
   Department,
   GridCadence,
+  GridTeam,
   Enterprise,
   Grid,
   Hazard,
@@ -119,6 +120,7 @@ export class AppDB extends Dexie {
   cadences!: EntityTable<GridCadence, 'id'>;
   tasks!: EntityTable<Task, 'id'>;
   taskItems!: EntityTable<TaskItem, 'id'>;
+  gridTeams!: EntityTable<GridTeam, 'id'>;
   visitSummaries!: EntityTable<VisitSummaryRow, 'householdId'>;
   outbox!: Table<OutboxRow, number>;
   rejections!: Table<RejectionRow, number>;
@@ -183,6 +185,8 @@ export class AppDB extends Dexie {
       tasks: 'id',
       taskItems: 'id, taskId, [gridId+status], [target.kind+target.id]',
     });
+    // Each grid's team and card (网格连心卡): one row per grid, under the grid's id.
+    this.version(11).stores({ gridTeams: 'id' });
   }
 }
 

@@ -13,6 +13,7 @@ import type { RecordKind, RecordOf } from '../records.ts';
 import type { Context, Plan, PlanActor, PlanReads } from './plan/common.ts';
 import { refKey } from './mutation-reads.ts';
 import { planCadenceSet } from './plan/cadence.ts';
+import { planGridTeamRotateToken, planGridTeamSet } from './plan/grid-team.ts';
 import { planProblemAct, planProblemReport } from './plan/problems.ts';
 import {
   planHouseholdCreate,
@@ -57,6 +58,8 @@ const PLANNERS: { [N in MutationName]: Planner<N> } = {
   'problem.report': planProblemReport,
   'problem.act': planProblemAct,
   'cadence.set': planCadenceSet,
+  'gridTeam.set': planGridTeamSet,
+  'gridTeam.rotateToken': planGridTeamRotateToken,
   'task.create': planTaskCreate,
   'task.update': planTaskUpdate,
   'taskItem.complete': planTaskItemComplete,

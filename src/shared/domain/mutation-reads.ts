@@ -68,6 +68,9 @@ export const MUTATION_READS: { [N in MutationName]: (args: MutationArgs<N>) => R
     ),
   // The grid must exist (and be in the writer's scope); its cadence record is under the grid's id.
   'cadence.set': (a) => refs(['cadences', a.gridId], ['grids', a.gridId]),
+  // The grid must exist (and be in the writer's scope); its team record is under the grid's id.
+  'gridTeam.set': (a) => refs(['gridTeams', a.gridId], ['grids', a.gridId]),
+  'gridTeam.rotateToken': (a) => refs(['gridTeams', a.gridId], ['grids', a.gridId]),
   // Every target (it must exist, and be in the writer's scope) and the item it becomes (a replay of
   // the create finds its own items; a refused create is undone item by item). Built in a loop: a
   // town-wide task names 23,000 targets, too many to spread into a call.

@@ -12,3 +12,4 @@ export * from './checklist.ts';
 export * from './problem.ts';
 export * from './cadence.ts';
 export * from './task.ts';
+export * from './grid-team.ts';

@@ -87,6 +87,7 @@ export const LABELS: Record<RecordKind, string> = {
   cadences: '走访频次',
   tasks: '上级任务',
   taskItems: '任务对象',
+  gridTeams: '网格团队',
 };
 
 export function existing<K extends RecordKind>(ctx: Context, kind: K, id: string): RecordOf<K> | Rejection {
