@@ -136,7 +136,18 @@ const EXPECTED: Record<
     always: ['leader', 'center', 'admin'],
     ifAssignee: [],
   },
+  'mark-abuse': {
+    from: ['reported', 'dispatched', 'accepted', 'in-progress'],
+    to: () => 'closed-abuse',
+    always: ['leader', 'center', 'admin'],
+    ifAssignee: [],
+  },
 };
+
+/** The matrix runs the abuse mark on a resident's report: on anything else it is refused (below). */
+const RESIDENT_REPORT: Partial<Problem> = { source: 'resident', reporter: { role: 'resident' } };
+const matrixProblemOver = (action: TransitionAction): Partial<Problem> =>
+  action === 'mark-abuse' ? RESIDENT_REPORT : {};
 
 /** Everything any action could need; transfer/dispatch target a third department nobody holds yet. */
 const FULL_PAYLOAD = {
@@ -203,15 +214,15 @@ const MATRIX = TRANSITION_ACTIONS.flatMap((action) =>
 );
 
 describe('every action × from-status × role', () => {
-  it('covers 9 actions × 8 statuses × 10 actor variants', () => {
-    expect(TRANSITION_ACTIONS).toHaveLength(9);
-    expect(MATRIX).toHaveLength(9 * 8 * 10);
+  it('covers 10 actions × 9 statuses × 10 actor variants', () => {
+    expect(TRANSITION_ACTIONS).toHaveLength(10);
+    expect(MATRIX).toHaveLength(10 * 9 * 10);
   });
 
   it.each(MATRIX)('$action from $status by $variant', ({ action, status, variant }) => {
     const { actor, assignee } = VARIANTS[variant];
     const hasAssignee = HAS_ASSIGNEE.has(status);
-    const problem = problemAt(status, hasAssignee ? assignee : undefined);
+    const problem = problemAt(status, hasAssignee ? assignee : undefined, matrixProblemOver(action));
     const rule = EXPECTED[action];
     const result = applyProblemAction(problem, action, actor, FULL_PAYLOAD, T0 + DAY);
 
@@ -249,8 +260,16 @@ describe('every action × from-status × role', () => {
         const { actor, assignee } = VARIANTS[variant];
         const problem = problemAt(status, HAS_ASSIGNEE.has(status) ? assignee : undefined);
         const passing = TRANSITION_ACTIONS.filter(
-          (action) => applyProblemAction(problem, action, actor, FULL_PAYLOAD, T0 + DAY).ok,
-        );
+          (action) =>
+            applyProblemAction(
+              { ...problem, ...matrixProblemOver(action) },
+              action,
+              actor,
+              FULL_PAYLOAD,
+              T0 + DAY,
+            ).ok,
+        ).filter((action) => action !== 'mark-abuse');
+        // availableActions sees the snap report, on which the abuse mark is refused.
         expect(availableActions(problem, actor), `${status} / ${variant}`).toEqual(passing);
       }
   });
@@ -784,5 +803,58 @@ describe('isProblemOverdue', () => {
       applyProblemAction(red, 'close-on-spot', VARIANTS.worker.actor, { note: '已关阀通风' }, T0 + 2 * DAY),
     ).problem;
     expect(isProblemOverdue(closed, T0 + 100 * DAY)).toBe(false);
+  });
+});
+
+describe("a resident's own report", () => {
+  const resident: Actor = { role: 'resident' };
+  const own = (status: ProblemStatus) => problemAt(status, DEPT_A, RESIDENT_REPORT);
+
+  it('the resident says whether it was solved, then rates it', () => {
+    const fed = expectOk(
+      applyProblemAction(
+        own('resolved'),
+        'feedback',
+        resident,
+        { reporterAnswer: '解决了', isSatisfied: true },
+        T0,
+      ),
+    );
+    expect(fed.problem.status).toBe('feedback-given');
+    const rated = expectOk(applyProblemAction(fed.problem, 'evaluate', resident, { score: 5 }, T0));
+    expect(rated.event).toMatchObject({ action: 'evaluate', actor: resident, score: 5 });
+  });
+
+  it('a resident may not answer on a report a worker made, nor take any other step', () => {
+    const failure = expectFail(
+      applyProblemAction(problemAt('resolved', DEPT_A), 'feedback', resident, FULL_PAYLOAD, T0),
+    );
+    expect(failure.reason).toBe('forbidden');
+    expect(availableActions(own('reported'), resident)).toEqual([]);
+    expect(availableActions(own('resolved'), resident)).toEqual(['feedback']);
+  });
+
+  it('the abuse mark closes only a resident report, with a reason', () => {
+    const snap = expectFail(
+      applyProblemAction(problemAt('reported'), 'mark-abuse', VARIANTS.leader.actor, FULL_PAYLOAD, T0),
+    );
+    expect(snap.reason).toBe('illegal-transition');
+    const noReason = expectFail(
+      applyProblemAction(own('reported'), 'mark-abuse', VARIANTS.leader.actor, {}, T0),
+    );
+    expect(noReason.reason).toBe('missing-field');
+    expect(PROBLEM_STATUSES['closed-abuse'].isOpen).toBe(false);
+  });
+
+  it('a public reply is kept on resolve and feedback, never on other steps', () => {
+    const payload = { ...FULL_PAYLOAD, publicReply: '楼道杂物已清理，谢谢您的反映' };
+    const resolved = expectOk(
+      applyProblemAction(problemAt('in-progress', DEPT_A), 'resolve', VARIANTS.leader.actor, payload, T0),
+    );
+    expect(resolved.event.publicReply).toBe('楼道杂物已清理，谢谢您的反映');
+    const progress = expectOk(
+      applyProblemAction(problemAt('in-progress', DEPT_A), 'progress', VARIANTS.leader.actor, payload, T0),
+    );
+    expect(progress.event.publicReply).toBeUndefined();
   });
 });

@@ -41,6 +41,13 @@ export interface TransitionRule {
    * isCurrentAssignee). When `roles` is empty the action is the assignee's alone.
    */
   assigneeRoles: readonly Role[];
+  /**
+   * Roles that may take the action only on a report of their own: the resident who reported it,
+   * reached through the tracking code only that resident holds (see isOwnResidentReport).
+   */
+  reporterRoles?: readonly Role[];
+  /** Only on what a resident reported through the public page (the abuse mark). */
+  residentReportsOnly?: boolean;
   requires: readonly PayloadRequirement[];
   /** One sentence naming everything the action needs, shown when something is missing. */
   missingMessage: string;
@@ -50,8 +57,8 @@ export interface TransitionRule {
 
 /**
  * The rules, one entry per action. Admin may do everything the grid leader may do, so every entry
- * that lists 'leader' lists 'admin' too (a unit test keeps it so). 'resident' appears nowhere: a
- * resident may only report.
+ * that lists 'leader' lists 'admin' too (a unit test keeps it so). A resident reports, and on their own
+ * report says whether it was solved (feedback) and rates it (evaluate), nothing else.
  */
 export const PROBLEM_TRANSITIONS = {
   // The worker fixes it there and then (seed 000 "simple -> solved on the spot"); only before anyone
@@ -135,6 +142,7 @@ export const PROBLEM_TRANSITIONS = {
     to: 'feedback-given',
     roles: ['worker', 'helper', 'leader', 'center', 'admin'],
     assigneeRoles: [],
+    reporterRoles: ['resident'],
     requires: ['reporter-answer', 'is-satisfied'],
     missingMessage: '反馈需要填写群众意见并选择是否满意',
     setsResolvedAt: false,
@@ -145,8 +153,21 @@ export const PROBLEM_TRANSITIONS = {
     to: 'evaluated',
     roles: ['leader', 'center', 'admin'],
     assigneeRoles: [],
+    reporterRoles: ['resident'],
     requires: ['score'],
     missingMessage: '评价需要打分（1 到 5 分）',
+    setsResolvedAt: false,
+  },
+  // A resident's report that is malicious or void (insults, advertising, a prank): closed with a
+  // reason, out of the inbox and the figures. Only what came through the public page.
+  'mark-abuse': {
+    from: ['reported', 'dispatched', 'accepted', 'in-progress'],
+    to: 'closed-abuse',
+    roles: ['leader', 'center', 'admin'],
+    assigneeRoles: [],
+    residentReportsOnly: true,
+    requires: ['note'],
+    missingMessage: '标记为无效反映需要填写理由',
     setsResolvedAt: false,
   },
 } as const satisfies Record<TransitionAction, TransitionRule>;

@@ -35,7 +35,14 @@ export * from './problem-transitions.ts';
  * passes here makes an event that passes there. Fields an action does not use are ignored.
  */
 export const transitionPayloadSchema = problemEventSchema
-  .pick({ note: true, assignee: true, reporterAnswer: true, isSatisfied: true, score: true })
+  .pick({
+    note: true,
+    assignee: true,
+    reporterAnswer: true,
+    isSatisfied: true,
+    score: true,
+    publicReply: true,
+  })
   .extend({ photoIds: problemEventSchema.shape.photoIds.default([]) });
 /** The input shape: photoIds may be left out. */
 export type TransitionPayload = z.input<typeof transitionPayloadSchema>;
@@ -60,6 +67,11 @@ export function isCurrentAssignee(actor: Actor, assignee: Assignee | undefined):
   return false;
 }
 
+/** A report a resident made through the public page: its reporter alone may answer on it as resident. */
+export function isOwnResidentReport(problem: Pick<Problem, 'source' | 'reporter'>, actor: Actor): boolean {
+  return actor.role === 'resident' && problem.source === 'resident' && problem.reporter.role === 'resident';
+}
+
 function sameAssignee(a: Assignee | undefined, b: Assignee): boolean {
   return a !== undefined && a.kind === b.kind && a.id === b.id;
 }
@@ -80,6 +92,8 @@ function checkStatus(problem: Problem, action: TransitionAction): Failure | unde
       'illegal-transition',
       `问题已在最高层级（${HANDLING_LEVELS[problem.level].zh}，${HANDLING_PATHS[problem.path].zh}），不能再上报上级`,
     );
+  if (rule.residentReportsOnly === true && problem.source !== 'resident')
+    return fail('illegal-transition', `只有居民上报的问题才能“${PROBLEM_ACTIONS[action].zh}”`);
   return undefined;
 }
 
@@ -87,6 +101,8 @@ function checkRole(problem: Problem, action: TransitionAction, actor: Actor): Fa
   const rule: TransitionRule = PROBLEM_TRANSITIONS[action];
   const actionZh = PROBLEM_ACTIONS[action].zh;
   if (rule.roles.includes(actor.role)) return undefined;
+  if (rule.reporterRoles?.includes(actor.role) === true && isOwnResidentReport(problem, actor))
+    return undefined;
   if (rule.assigneeRoles.includes(actor.role) && isCurrentAssignee(actor, problem.assignee)) return undefined;
   if (rule.roles.length === 0) return fail('forbidden', `只有承办单位可以${actionZh}`);
   if (rule.assigneeRoles.includes(actor.role))
@@ -196,6 +212,9 @@ export function applyProblemAction(
     ...(action === 'escalate' ? { level } : {}),
     ...(action === 'feedback' ? { reporterAnswer: data.reporterAnswer, isSatisfied: data.isSatisfied } : {}),
     ...(action === 'evaluate' ? { score: data.score } : {}),
+    ...((action === 'resolve' || action === 'feedback') && data.publicReply
+      ? { publicReply: data.publicReply }
+      : {}),
   };
 
   // Photos taken while handling stay on their events: problem.photoIds are the report's own (max 9).
@@ -224,7 +243,7 @@ export type ProblemReportFields = Pick<
   Problem,
   'id' | 'gridId' | 'category' | 'severity' | 'description' | 'place' | 'photoIds' | 'source' | 'links'
 > &
-  Partial<Pick<Problem, 'level' | 'path' | 'gps'>>;
+  Partial<Pick<Problem, 'level' | 'path' | 'gps' | 'reporterPhone'>>;
 
 const DAY_MS = 86_400_000;
 
@@ -261,6 +280,7 @@ export function createProblemReport(fields: ProblemReportFields, actor: Actor, a
     source: fields.source,
     links: { ...fields.links },
     reporter: { ...actor },
+    ...(fields.reporterPhone !== undefined ? { reporterPhone: fields.reporterPhone } : {}),
     reportedAt: at,
     status: 'reported',
     dueAt: at + SEVERITIES[fields.severity].responseDays * DAY_MS,

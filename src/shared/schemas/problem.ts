@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { baseRecordSchema, epochMsSchema, nonEmptyText, optionalText, recordIdSchema } from './common.ts';
+import {
+  baseRecordSchema,
+  epochMsSchema,
+  nonEmptyText,
+  optionalText,
+  phoneSchema,
+  recordIdSchema,
+} from './common.ts';
 import { gpsFixSchema } from './visit.ts';
 
 /** DOMAIN.md "Problems": the categories the town's command center sorts by. */
@@ -75,6 +82,8 @@ export const PROBLEM_STATUSES = {
   'feedback-given': { zh: '已反馈', en: 'Feedback given', isOpen: false },
   evaluated: { zh: '已评价', en: 'Evaluated', isOpen: false },
   'closed-on-the-spot': { zh: '现场办结', en: 'Closed on the spot', isOpen: false },
+  /** A resident's report a leader judged malicious or void: closed, out of the inbox and the figures. */
+  'closed-abuse': { zh: '已关闭（无效反映）', en: 'Closed as abuse', isOpen: false },
 } as const;
 export type ProblemStatus = keyof typeof PROBLEM_STATUSES;
 export const problemStatusSchema = z.enum(
@@ -122,6 +131,7 @@ export const PROBLEM_ACTIONS = {
   resolve: { zh: '办结', en: 'Resolve' },
   feedback: { zh: '反馈', en: 'Feedback' },
   evaluate: { zh: '评价', en: 'Evaluate' },
+  'mark-abuse': { zh: '标记为无效反映', en: 'Mark as abuse' },
 } as const;
 export type ProblemAction = keyof typeof PROBLEM_ACTIONS;
 export const problemActionSchema = z.enum(
@@ -145,6 +155,11 @@ export const problemEventSchema = z.object({
   isSatisfied: z.boolean().optional(),
   /** Evaluation score, 1 (poor) to 5 (excellent). */
   score: z.number().int().min(1).max(5).optional(),
+  /**
+   * On resolve or feedback: the words for the resident who reported it, shown on their tracking page
+   * (the note stays internal).
+   */
+  publicReply: optionalText('给居民的答复', 500),
 });
 export type ProblemEvent = z.infer<typeof problemEventSchema>;
 
@@ -180,6 +195,8 @@ export const problemSchema = baseRecordSchema.extend({
   source: problemSourceSchema,
   links: problemLinksSchema,
   reporter: actorSchema,
+  /** A resident's own number, left on the public form for a call back; shown masked until asked. */
+  reporterPhone: phoneSchema.optional(),
   reportedAt: epochMsSchema,
   status: problemStatusSchema,
   assignee: assigneeSchema.optional(),

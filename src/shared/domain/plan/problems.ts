@@ -48,6 +48,7 @@ export function planProblemReport(args: MutationArgs<'problem.report'>, ctx: Con
       level: sent.level,
       path: sent.path,
       gps: sent.gps,
+      reporterPhone: sent.reporterPhone,
     },
     ctx.actor,
     Math.min(sent.reportedAt, ctx.at),
