@@ -8,7 +8,7 @@ import type { PullResponse, RecordChange } from '../shared/protocol.ts';
 import type { Person } from '../shared/schemas/person.ts';
 import { recordFilter, scopeKeyOf, type Scope } from './scope.ts';
 import type { Store, StoredUser } from './store/store.ts';
-import { hasSensitive, visibleChange } from './visible.ts';
+import { hasSensitive, maySend, visibleChange } from './visible.ts';
 
 export interface PullInput {
   cursor: number;
@@ -49,18 +49,24 @@ export async function pullChanges(
   const hasMore = remaining > 0;
   const seesSensitive = canSeeSensitive(user.role);
   let sensitivePeople = 0;
-  const changes: RecordChange[] = rows.map((row) => {
+  const changes: RecordChange[] = [];
+  for (const row of rows) {
     const change: RecordChange = {
       kind: row.kind,
       id: row.id,
       version: row.version,
       isDeleted: row.isDeleted,
     };
-    if (row.isDeleted) return change;
+    if (row.isDeleted) {
+      changes.push(change);
+      continue;
+    }
     const data = JSON.parse(row.data) as unknown;
+    // Passed by like a record out of scope: the cursor still moves past it (below, from `rows`).
+    if (!maySend(user, row.kind, data)) continue;
     if (row.kind === 'people' && seesSensitive && hasSensitive(data as Person)) sensitivePeople++;
-    return visibleChange(user, scope, { ...change, data });
-  });
+    changes.push(visibleChange(user, scope, { ...change, data }));
+  }
   // With nothing more in scope, jump to the newest version: the next pull skips what others wrote
   // meanwhile outside this scope. Safe because every later write takes a higher version.
   const lastVersion = rows.at(-1)?.version ?? from;

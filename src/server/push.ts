@@ -29,7 +29,7 @@ import {
   type StoredRecord,
   type StoredUser,
 } from './store/store.ts';
-import { visibleChange } from './visible.ts';
+import { maySend, visibleChange } from './visible.ts';
 
 const OUT_OF_SCOPE = '无权操作这条记录：不在您负责的网格或承办范围内';
 
@@ -257,7 +257,11 @@ export async function truthFor(ctx: PushContext, mutation: Mutation): Promise<Re
   const changes: RecordChange[] = [];
   for (const ref of refs) {
     const stored = held(ctx, ref.kind, ref.id);
-    if (stored && mayRead(ctx.scope, stored)) {
+    if (
+      stored &&
+      mayRead(ctx.scope, stored) &&
+      (stored.isDeleted || maySend(ctx.user, ref.kind, stored.data))
+    ) {
       const change = { ...ref, version: stored.version, isDeleted: stored.isDeleted };
       changes.push(
         stored.isDeleted ? change : visibleChange(ctx.user, ctx.scope, { ...change, data: stored.data }),

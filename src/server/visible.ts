@@ -8,12 +8,22 @@ import { canSeeSensitive, redactPerson } from '../shared/domain/privacy.ts';
 import type { RecordChange } from '../shared/protocol.ts';
 import { CARE_TAGS } from '../shared/schemas/care-tags.ts';
 import type { Person } from '../shared/schemas/person.ts';
-import type { Task } from '../shared/schemas/task.ts';
+import type { Task, TaskItem } from '../shared/schemas/task.ts';
+import { mayHoldTaskItem } from '../shared/domain/tasks.ts';
 import type { Scope } from './scope.ts';
 import type { StoredUser } from './store/store.ts';
 
 export const hasSensitive = (person: Person) =>
   person.idNumber !== undefined || person.tags.some((tag) => CARE_TAGS[tag].isSensitive);
+
+/**
+ * Whether the user may be sent this record at all, beyond grid scope: an item of a sensitive task
+ * (chosen by a sensitive care tag) says who carries the tag, so it is not sent to a helper or the
+ * center; their pull passes it by as if it were out of scope.
+ */
+export function maySend(user: StoredUser, kind: RecordChange['kind'], data: unknown): boolean {
+  return kind !== 'taskItems' || mayHoldTaskItem(user.role, data as TaskItem);
+}
 
 export function visibleChange(
   user: StoredUser,

@@ -24,8 +24,21 @@ afterAll(async () => {
 
 const DUE = addCalendarDays(shanghaiDay(T0), 7);
 
-async function issue(username: string, kind: TaskTargetKind, ids: string[], id = newId()) {
-  const task = { id, title: '燃气安全专项排查', kind: 'special-inspection', dueDate: DUE, targetKind: kind };
+async function issue(
+  username: string,
+  kind: TaskTargetKind,
+  ids: string[],
+  id = newId(),
+  extra: { isSensitive?: boolean } = {},
+) {
+  const task = {
+    id,
+    title: '燃气安全专项排查',
+    kind: 'special-inspection',
+    dueDate: DUE,
+    targetKind: kind,
+    ...extra,
+  };
   const answer = await h.push(await h.login(username), newClientId(), [
     { mutationId: 1, name: 'task.create', args: { task, targets: { kind, ids }, at: T0 } },
   ]);
@@ -102,6 +115,33 @@ describe('task.create on the server', () => {
       reason: 'forbidden',
       message: '上级任务由网格长或指挥中心下发',
     });
+  });
+
+  it('a task chosen by a sensitive care tag reaches the worker and leader, never a helper or the center', async () => {
+    const xf = (await idsIn('households', 'XF-01')).slice(0, 3);
+    await h.addUser({ username: 'jz_xf01', role: 'helper', gridCodes: ['XF-01'] });
+    const { id, result } = await issue('wgz01', 'household', xf, newId(), { isSensitive: true });
+    expect(result.status).toBe('applied');
+    const itemsOf = async (username: string) =>
+      (await pulled(username)).items.filter((item) => item.taskId === id);
+    expect(await itemsOf('wgy01')).toHaveLength(3);
+    expect(await itemsOf('wgz01')).toHaveLength(3);
+    // The task itself (its title, "重点人员") is not who carries the tag; its items are.
+    expect((await pulled('jz_xf01')).tasks).toContain(id);
+    expect(await itemsOf('jz_xf01')).toEqual([]);
+    expect(await itemsOf('zhzx')).toEqual([]);
+    // Nor can a helper who guesses an item's id answer it, or read it back from a refusal.
+    const answer = await h.push(await h.login('jz_xf01'), newClientId(), [
+      {
+        mutationId: 1,
+        name: 'taskItem.complete',
+        args: { id: taskItemId(id, xf[0]!), taskId: id, result: 'done', photoIds: [], at: T0 },
+      },
+    ]);
+    expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: 'forbidden' });
+    const item = answer.records?.find((r) => r.kind === 'taskItems');
+    expect(item).toMatchObject({ isDeleted: true });
+    expect(item?.data).toBeUndefined();
   });
 
   it('the largest task there may be is one request under the body limit', () => {

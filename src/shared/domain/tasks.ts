@@ -6,6 +6,7 @@
 import type { Role } from '../schemas/problem.ts';
 import type { Task, TaskItem, TaskItemStatus } from '../schemas/task.ts';
 import type { PlanActor } from './plan/common.ts';
+import { canSeeSensitive } from './privacy.ts';
 
 /** Who pushes tasks down: a leader to the grids they lead, the center and the administrator to the town's. */
 export const TASK_CREATOR_ROLES: ReadonlySet<Role> = new Set<Role>(['leader', 'center', 'admin']);
@@ -20,6 +21,13 @@ export function canManageTask(actor: Pick<PlanActor, 'role' | 'userId'>, task: P
   if (actor.role === 'center' || actor.role === 'admin') return true;
   return canCreateTask(actor.role) && task.createdBy.userId === actor.userId;
 }
+
+/**
+ * Whether a role may hold an item at all: an item of a task chosen by a sensitive care tag tells who
+ * carries it, so it is only for the roles that see such tags (a helper of the grid does not get it).
+ */
+export const mayHoldTaskItem = (role: Role, item: Pick<TaskItem, 'isSensitive'>) =>
+  item.isSensitive !== true || canSeeSensitive(role);
 
 export const isTaskOpen = (task: Pick<Task, 'status' | 'isDeleted'>) =>
   task.status === 'open' && !task.isDeleted;

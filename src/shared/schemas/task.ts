@@ -78,6 +78,12 @@ export const taskSchema = baseRecordSchema.extend({
   targetKind: taskTargetKindSchema,
   /** How the targets were chosen, in words, for lists ("幸福社区 · 独居老人"). */
   targetSummary: optionalText('任务对象', 200),
+  /**
+   * Chosen by a care tag PIPL treats as sensitive (重点人员, 残疾人…): the list of its items says who
+   * carries that tag, so items reach only the roles that may see such tags (privacy.ts), never a
+   * helper, the center or a department. Absent on tasks stored before it existed: not sensitive.
+   */
+  isSensitive: z.boolean().optional(),
   /** The grids the items fall in (what the creator's progress is broken down by). */
   gridIds: z.array(recordIdSchema).max(5_000),
   itemCount: z.number().int().min(1).max(MAX_TASK_ITEMS),
@@ -111,6 +117,8 @@ export const taskItemSchema = baseRecordSchema.extend({
   reason: optionalText('原因', 200),
   note: optionalText('说明', 1000),
   photoIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(9),
+  /** Copied from its task, so the server can keep it from roles that may not see it row by row. */
+  isSensitive: z.boolean().optional(),
   doneAt: epochMsSchema.optional(),
   doneBy: actorSchema.optional(),
 });
@@ -125,6 +133,7 @@ export const newTaskSchema = taskSchema.pick({
   dueDate: true,
   targetKind: true,
   targetSummary: true,
+  isSensitive: true,
 });
 export type NewTask = z.infer<typeof newTaskSchema>;
 

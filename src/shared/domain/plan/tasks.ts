@@ -18,7 +18,7 @@ import {
 import { shanghaiDay } from '../../time.ts';
 import { TASK_TARGET_RECORD_KINDS } from '../mutation-reads.ts';
 import { taskItemId } from '../task-ids.ts';
-import { canCompleteTaskItem, canCreateTask, canManageTask, isTaskOpen } from '../tasks.ts';
+import { canCompleteTaskItem, canCreateTask, canManageTask, isTaskOpen, mayHoldTaskItem } from '../tasks.ts';
 import {
   applied,
   check,
@@ -104,6 +104,7 @@ export function planTaskCreate(args: MutationArgs<'task.create'>, ctx: Context):
       label: target.label,
       status: 'open',
       photoIds: [],
+      ...(fields.isSensitive === true ? { isSensitive: true } : {}),
     } satisfies TaskItem);
     if (!item.ok) return item;
     items.push(item.value);
@@ -149,6 +150,8 @@ export function planTaskItemComplete(args: MutationArgs<'taskItem.complete'>, ct
   const item = existing(ctx, 'taskItems', args.id);
   if (isRejection(item)) return item;
   if (item.taskId !== args.taskId) return reject('invalid', '这个任务对象不属于该任务');
+  if (!mayHoldTaskItem(ctx.actor.role, item))
+    return reject('forbidden', '这项任务涉及敏感信息，由专职网格员完成');
   const task = existing(ctx, 'tasks', args.taskId);
   if (isRejection(task)) return task;
   if (!isTaskOpen(task)) return reject('invalid', NOT_OPEN(task));
