@@ -126,6 +126,8 @@ export function generateDemoTasks(input: DemoTaskInput): DemoTasks {
       dueDate: addCalendarDays(today, 12),
       targetKind: 'household' as const,
       targetSummary: '幸福社区 · 重点人员、独居老人',
+      // Chosen by 重点人员, a sensitive tag: its items are for the grid's worker and leader only.
+      isSensitive: true,
     };
     const ids = town.households.filter((h) => keyHouseholds.has(h.id)).map((h) => h.id);
     keep(
