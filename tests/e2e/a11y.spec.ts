@@ -271,6 +271,15 @@ test('signed in as a worker and as a leader: their screens, day and night', asyn
           await expect(page.getByTestId('conflicts').locator('p, ul')).toBeVisible();
         },
       },
+      { name: 'leader dashboard', open: go('#/dashboard', (p) => p.getByTestId('dash-as-of').waitFor()) },
+      {
+        name: 'leader dashboard, the list behind a figure',
+        open: async (page) => {
+          await page.goto('/#/dashboard');
+          await page.locator('[data-testid=dash-figure][data-figure="problems.open"]').click();
+          await expect(page.getByTestId('dash-list-count')).toBeVisible();
+        },
+      },
     ],
     findings,
   );
@@ -283,6 +292,15 @@ test('signed in as a worker and as a leader: their screens, day and night', asyn
       {
         name: 'admin accounts',
         open: go('#/accounts', (p) => p.getByTestId('account-list').getByText('wgy01').waitFor()),
+      },
+      {
+        // Last: the wall is the center's 1920 × 1080 screen.
+        name: 'admin dashboard wall',
+        open: async (page) => {
+          await page.setViewportSize({ width: 1920, height: 1080 });
+          await page.goto('/#/dashboard/wall');
+          await expect(page.getByTestId('dash-wall').getByTestId('dash-as-of')).toBeVisible();
+        },
       },
     ],
     findings,
