@@ -190,6 +190,16 @@ try {
   // The grid's visit cadence, which the leader sets and the workers' phones follow.
   await leader.page.getByTestId('cadence').scrollIntoViewIfNeeded();
   await leader.shot('settings-cadence');
+  // The leader's dashboard (数据看板) of their grids, by day and at night.
+  await leader.page.getByTestId('dashboard-link').click();
+  await leader.page.getByTestId('dash-as-of').waitFor();
+  await leader.shot('dashboard');
+  await leader.page.goto('/#/settings');
+  await leader.page.getByTestId('night-mode').check();
+  await leader.page.goto('/#/dashboard');
+  // At night, the part with the charts: they follow the palette too.
+  await leader.page.getByTestId('trend-chart').first().scrollIntoViewIfNeeded();
+  await leader.shot('dashboard-night');
 
   // The command center's progress page of the demo's inspection (a third of the first grid done).
   const center = await newPage(browser);
@@ -223,6 +233,12 @@ try {
   await admin.page.locator('input[name=username]').fill('wgy03');
   await admin.page.locator('input[name=name]').fill('孙芳');
   await admin.shot('accounts', true);
+  // The town's wall (大屏) as the command center shows it, 1920 × 1080, one image pixel a CSS pixel.
+  await admin.page.setViewportSize({ width: 1920, height: 1080 });
+  await admin.page.goto('/#/dashboard/wall');
+  await admin.page.getByTestId('dash-wall').getByTestId('trend-chart').first().locator('canvas').waitFor();
+  await admin.page.waitForTimeout(400);
+  await admin.page.screenshot({ path: `${outDir}dashboard-wall.png`, scale: 'css' });
   console.log(`screenshots written to ${outDir}`);
 } finally {
   await browser.close();
