@@ -219,7 +219,7 @@ async function rewriteRecords(tx: SqlExecutor): Promise<void> {
        WHERE (town_id, kind, id) > (?, ?, ?) ORDER BY town_id, kind, id LIMIT 2000`,
       [after.town, after.kind, after.id],
     );
-    if (page.length === 0) return;
+    if (page.length === 0) break;
     const byTown = new Map<string, typeof page>();
     for (const row of page) byTown.set(row.town_id, [...(byTown.get(row.town_id) ?? []), row]);
     for (const [townId, rows] of byTown)
