@@ -1,4 +1,5 @@
-import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../shared/domain/checklist-templates.ts';
+import { BUILT_IN_TEMPLATES } from '../../shared/domain/checklist-templates.ts';
+import { checkTargets, runOfTarget } from '../../shared/domain/dashboard/round-rules.ts';
 import { summarizeDay, type DaySummary } from '../../shared/domain/day-summary.ts';
 import {
   computeDueList,
@@ -157,7 +158,10 @@ export interface CheckDue {
   run: ChecklistRun | undefined;
 }
 
-/** Which buildings' (and enterprises') checks this shift asks for today, and which are done. */
+/**
+ * Which buildings' (and enterprises') checks this shift asks for today, and which are done: the
+ * shared rule (checkTargets, runOfTarget) the dashboard counts by too.
+ */
 export async function checksDue(db: AppDB, gridId: string, today: string, shift: Shift): Promise<CheckDue[]> {
   const [templates, buildings, enterprises, runs] = await Promise.all([
     allTemplates(db),
@@ -165,40 +169,18 @@ export async function checksDue(db: AppDB, gridId: string, today: string, shift:
     db.enterprises.where('gridId').equals(gridId).toArray(),
     db.checklistRuns.where('[gridId+day]').equals([gridId, today]).toArray(),
   ]);
-  const doneRun = (templateId: string, targetId: string) =>
-    runs.find(
-      (r) =>
-        r.templateId === templateId && r.shift === shift && (r.buildingId ?? r.enterpriseId) === targetId,
-    );
-  const result: CheckDue[] = [];
-  for (const template of templates) {
-    if (!template.shifts.includes(shift)) continue;
-    if (template.gridId && template.gridId !== gridId) continue;
-    if (template.scope === 'building') {
-      for (const building of buildings) {
-        if (building.isDeleted) continue;
-        const itemCount = itemsForBuilding(template, building.facilities).length;
-        if (itemCount === 0) continue;
-        result.push({
-          template,
-          target: { kind: 'building', building },
-          itemCount,
-          run: doneRun(template.id, building.id),
-        });
-      }
-    } else {
-      for (const enterprise of enterprises) {
-        if (enterprise.isDeleted) continue;
-        result.push({
-          template,
-          target: { kind: 'enterprise', enterprise },
-          itemCount: template.items.length,
-          run: doneRun(template.id, enterprise.id),
-        });
-      }
-    }
-  }
-  return result;
+  const templatesById = new Map(templates.map((template) => [template.id, template]));
+  const buildingsById = new Map(buildings.map((building) => [building.id, building]));
+  const enterprisesById = new Map(enterprises.map((enterprise) => [enterprise.id, enterprise]));
+  return checkTargets({ templates, buildings, enterprises, gridId, shift }).map((target) => ({
+    template: templatesById.get(target.templateId)!,
+    target:
+      target.targetKind === 'building'
+        ? { kind: 'building', building: buildingsById.get(target.targetId)! }
+        : { kind: 'enterprise', enterprise: enterprisesById.get(target.targetId)! },
+    itemCount: target.itemCount,
+    run: runOfTarget(target, runs, today, shift),
+  }));
 }
 
 export async function daySummary(db: AppDB, gridId: string, day: string): Promise<DaySummary> {
