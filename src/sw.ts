@@ -10,8 +10,13 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 
 // Every navigation (any hash route, a reload in a basement) is answered with the cached shell.
-// The API is never served from here: sync must see the real network's answer.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
+// The API is never served from here: sync must see the real network's answer. Nor are the resident's
+// pages (/r/…): a worker's own phone scanning a grid card must get the card's page, not the app.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    denylist: [/^\/api\//, /^\/r\//, /^\/resident\//],
+  }),
+);
 
 // A new version waits until the worker taps "reload" in the app (state/pwa.svelte.ts).
 self.addEventListener('message', (event) => {

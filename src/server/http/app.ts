@@ -11,6 +11,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import { registerBlobRoutes } from './blob-routes.ts';
 import { ApiFailure, errorBody, type AppContext, type AppEnv, type ServerDeps } from './context.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
+import { registerPublicRoutes } from './public-routes.ts';
 import { registerSyncRoutes } from './sync-routes.ts';
 
 export interface ServerAppOptions {
@@ -189,6 +190,8 @@ export function createServerApp(options: ServerAppOptions): Hono<AppEnv> {
   registerBlobRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerDashboardRoutes(app, deps);
+  // The resident's page and its API, without an account (/r/…, /api/public/…).
+  registerPublicRoutes(app, deps, options.distDir);
   app.all('/api/*', (c) =>
     c.json(errorBody('not-found', `没有这个接口：${c.req.method} ${c.req.path}`), 404),
   );

@@ -1,4 +1,5 @@
 import { TYPED_COLUMNS_STEP_SQL } from './record-columns.ts';
+import { backfillResidentTokens, RESIDENT_STEP_SQL } from '../resident/resident-store.ts';
 import { Records } from './records.ts';
 import { townSchema } from './schema.ts';
 import type { SqlDatabase, SqlExecutor } from './sql.ts';
@@ -250,12 +251,21 @@ const V3_TYPED_COLUMNS: Migration = {
   backfill: rewriteRecords,
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [SQLITE_V1, SQLITE_V2, V3_TYPED_COLUMNS];
+/** The resident's public page: card tokens and tracking codes, by hash (resident-store.ts). */
+const V4_RESIDENT: Migration = {
+  version: 4,
+  name: 'resident page: card tokens and tracking codes',
+  sql: RESIDENT_STEP_SQL,
+  backfill: backfillResidentTokens,
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [SQLITE_V1, SQLITE_V2, V3_TYPED_COLUMNS, V4_RESIDENT];
 
 /** PostgreSQL started with towns: its first step is the schema SQLite reached at step 2. */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: SQLITE_V2.name, sql: townSchema('postgres') },
   V3_TYPED_COLUMNS,
+  V4_RESIDENT,
 ];
 
 export function migrationsFor(db: Pick<SqlDatabase, 'dialect'>): readonly Migration[] {

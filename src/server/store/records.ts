@@ -2,6 +2,7 @@ import { gridIdOf, type RecordKind, type RecordOf } from '../../shared/records.t
 import { refKey } from '../../shared/domain/apply-mutation.ts';
 import { PULL_REMAINING_LIMIT } from '../../shared/protocol.ts';
 import { TYPED_COLUMNS, typedColumnsOf } from './record-columns.ts';
+import { refreshResidentTokens, type TeamTokens } from '../resident/resident-store.ts';
 import { chunked, placeholders, type SqlExecutor } from './sql.ts';
 import { refreshVisitSummaries } from './visit-summaries.ts';
 import { assigneeKeyOf, photoIdsOf, type ChangeRow, type SqlFilter, type StoredRecord } from './types.ts';
@@ -155,6 +156,14 @@ export class Records {
         this.#sql,
         townId,
         rows.flatMap((w) => (w.kind === 'visits' ? [w.record as RecordOf<'visits'>] : [])),
+      );
+    // A grid's team record says which of its cards' tokens open the public page (resident-store.ts).
+    const teams = rows.filter((w) => (w.kind as string) === 'gridTeams');
+    if (teams.length > 0)
+      await refreshResidentTokens(
+        this.#sql,
+        townId,
+        teams.map((w) => w.record as TeamTokens),
       );
     const refs = rows.flatMap((w) =>
       photoIdsOf(w.record).map((sha256) => [townId, sha256, w.kind, w.record.id]),
