@@ -13,7 +13,7 @@ import type { RecordKind, RecordOf } from '../shared/records.ts';
 import type { Actor } from '../shared/schemas/problem.ts';
 import { shanghaiDay } from '../shared/time.ts';
 import { DEFAULT_KDF, hashPassword, type KdfParams } from './auth.ts';
-import { seedDemoTasks } from './demo-tasks.ts';
+import { seedDemoTasksAndTeams } from './demo-teams.ts';
 import type { Store, Town, UserRole } from './store/store.ts';
 
 export const DEMO_PASSWORD = 'lianxin2026';
@@ -251,7 +251,8 @@ async function seedTown(
   if (report.records > 0 && options.problems !== false)
     report.problems = await seedDemoProblems(store, target.id, now, places);
   report.records += report.problems;
-  if (town && options.tasks !== false) report.records += await seedDemoTasks(store, target.id, town, now);
+  if (town)
+    report.records += await seedDemoTasksAndTeams(store, target.id, town, now, options.tasks !== false);
   return report;
 }
 

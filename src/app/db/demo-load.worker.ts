@@ -1,6 +1,7 @@
 import { defaultDepartmentRecords } from '../../shared/domain/departments.ts';
 import { DEMO_TOWN_DEFAULTS, generateDemoTown } from '../../shared/domain/demo-town.ts';
 import { generateOfflineDemoTasks } from '../../shared/domain/demo-tasks.ts';
+import { generateDemoTeams } from '../../shared/domain/demo-teams.ts';
 import { generateDemoVisits } from '../../shared/domain/demo-visits.ts';
 import { AppDB } from './app-db.ts';
 import { storeRegister, toRegisterRows } from './load-register.ts';
@@ -42,7 +43,9 @@ self.onmessage = async (event: MessageEvent<DemoLoadRequest>) => {
     const { visits } = generateDemoVisits({ households: town.households, people: town.people, now });
     // And the town's open tasks (上级任务), as the server's demo issues them.
     const tasks = generateOfflineDemoTasks(town, now);
-    const rows = toRegisterRows({ ...town, departments, visits, ...tasks }, pinyinOf);
+    // And every grid's team and card (网格连心卡), as the server's demo sets them.
+    const gridTeams = generateDemoTeams(town.grids, now);
+    const rows = toRegisterRows({ ...town, departments, visits, ...tasks, gridTeams }, pinyinOf);
     post({ type: 'generated', total: town.people.length });
     const db = new AppDB(dbName);
     await storeRegister(db, rows, { source: 'demo', loadedAt: Date.now(), seed }, (stored, total) =>

@@ -3,6 +3,7 @@ import type {
   Department,
   Enterprise,
   Grid,
+  GridTeam,
   Household,
   Person,
   Task,
@@ -28,6 +29,8 @@ export interface Register {
   /** Pushed tasks and their items (the offline demo's 上级任务). */
   tasks?: Task[];
   taskItems?: TaskItem[];
+  /** Each grid's team and card token (the offline demo's 网格连心卡). */
+  gridTeams?: GridTeam[];
 }
 
 export interface RegisterRows {
@@ -40,6 +43,7 @@ export interface RegisterRows {
   visits?: Visit[];
   tasks?: Task[];
   taskItems?: TaskItem[];
+  gridTeams?: GridTeam[];
 }
 
 /** Adds the search keys. Separate from storing so a benchmark can time the storage alone. */
@@ -57,6 +61,7 @@ export function toRegisterRows(register: Register, pinyinOf: PinyinOf): Register
     ...(register.visits ? { visits: register.visits } : {}),
     ...(register.tasks ? { tasks: register.tasks } : {}),
     ...(register.taskItems ? { taskItems: register.taskItems } : {}),
+    ...(register.gridTeams ? { gridTeams: register.gridTeams } : {}),
   };
 }
 
@@ -86,6 +91,7 @@ export async function storeRegister(
     [db.visits, rows.visits ?? []],
     [db.tasks, rows.tasks ?? []],
     [db.taskItems, rows.taskItems ?? []],
+    [db.gridTeams, rows.gridTeams ?? []],
   ] as const;
   const total = tables.reduce((sum, [, list]) => sum + list.length, 0);
   let stored = 0;

@@ -5,7 +5,8 @@
  * #/ today, #/grid overview, #/visit/<householdId>, #/tonight, #/check/<templateId>/<b|e>/<id>, #/my-day;
  * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单); #/accounts (admin);
  * #/dashboard (数据看板), #/dashboard/wall (大屏), #/dashboard/list/<figure>/<cell> (the rows behind a figure);
- * pushed tasks (上级任务): #/task-item/<id> (do one item), #/tasks, #/task/<id> (progress), #/task-new.
+ * pushed tasks (上级任务): #/task-item/<id> (do one item), #/tasks, #/task/<id> (progress), #/task-new;
+ * #/cards/<gridId> (网格连心卡 of a grid, or of every grid under a community).
  */
 export type Route =
   | { page: 'home' }
@@ -37,7 +38,8 @@ export type Route =
   | { page: 'task-item'; id: string }
   | { page: 'tasks' }
   | { page: 'task'; id: string }
-  | { page: 'task-new' };
+  | { page: 'task-new' }
+  | { page: 'cards'; gridId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -73,6 +75,8 @@ export function parseRoute(hash: string): Route {
       return second ? { page: 'task-item', id: second } : { page: 'home' };
     case 'task':
       return second ? { page: 'task', id: second } : { page: 'tasks' };
+    case 'cards':
+      return second ? { page: 'cards', gridId: second } : { page: 'grid' };
     case 'my-day':
     case 'report':
     case 'problems':
@@ -118,6 +122,8 @@ export function hrefOf(route: Route): string {
       return `#/task-item/${encodeURIComponent(route.id)}`;
     case 'task':
       return `#/task/${encodeURIComponent(route.id)}`;
+    case 'cards':
+      return `#/cards/${encodeURIComponent(route.gridId)}`;
     case 'check':
       return `#/check/${encodeURIComponent(route.templateId)}/${route.target === 'building' ? 'b' : 'e'}/${encodeURIComponent(route.targetId)}`;
     default:
