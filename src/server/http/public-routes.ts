@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { MutationArgs } from '../../shared/mutations.ts';
 import type { RecordKind } from '../../shared/records.ts';
-import type { Problem } from '../../shared/schemas/problem.ts';
+import { PROBLEM_CATEGORIES, type Problem } from '../../shared/schemas/problem.ts';
 import { applyAsResident } from '../resident/resident-apply.ts';
 import { checkLimit, countLimit, takeLimit } from '../resident/resident-limits.ts';
 import {
@@ -111,7 +111,8 @@ export function registerPublicRoutes(app: Hono<AppEnv>, deps: ServerDeps, distDi
     const grid = await store.records.get(townId, 'grids', gridId);
     const team = await store.records.get(townId, GRID_TEAMS, gridId);
     const teamData = team && !team.isDeleted ? (team.data as Parameters<typeof publicTeam>[1]) : undefined;
-    return c.json(publicTeam(grid?.data.name ?? '', teamData));
+    const categories = Object.entries(PROBLEM_CATEGORIES).map(([key, { zh }]) => ({ key, label: zh }));
+    return c.json({ ...publicTeam(grid?.data.name ?? '', teamData), categories });
   });
 
   app.post('/api/public/reports', async (c) => {
