@@ -9,6 +9,7 @@ import { seedDemo } from '../../src/server/demo.ts';
 import { createServerApp } from '../../src/server/main.ts';
 import { openStore } from '../../src/server/store/store.ts';
 import { chromiumPath, CHROMIUM_ARGS } from './chromium.ts';
+import { shootGridCards } from './grid-card-shots.ts';
 
 const outDir = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const distDir = fileURLToPath(new URL('../../dist', import.meta.url));
@@ -190,6 +191,8 @@ try {
   // The grid's visit cadence, which the leader sets and the workers' phones follow.
   await leader.page.getByTestId('cadence').scrollIntoViewIfNeeded();
   await leader.shot('settings-cadence');
+  // The grid's team (1+1+N) and its cards (网格连心卡), on the phone and as they print.
+  await shootGridCards(leader.page, leader.shot, outDir);
   // The leader's dashboard (数据看板) of their grids, by day and at night.
   await leader.page.getByTestId('dashboard-link').click();
   await leader.page.getByTestId('dash-as-of').waitFor();

@@ -31,22 +31,27 @@ function seedOf(text: string): number {
   return hash >>> 0;
 }
 
+/** One person, one phone: a leader of seven grids is on seven cards with the same number. */
+function phoneOf(name: string): string {
+  const rng = createRandom(seedOf(`phone:${name}`));
+  return `1${rng.pick(['39', '58', '87', '36', '51'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
+}
+
 function teamOf(grid: Grid, known: KnownNames): { members: GridTeamMember[]; token: string } {
   const rng = createRandom(seedOf(`grid-team:${grid.code}`));
   const name = () => {
     const gender = rng.chance(0.5) ? 'female' : 'male';
     return drawSurname(rng) + rng.pick(GIVEN_NAMES[gender].mid) + rng.pick(GIVEN_NAMES[gender].mid);
   };
-  const phone = () =>
-    `1${rng.pick(['39', '58', '87', '36', '51'])}${String(rng.int(0, 99_999_999)).padStart(8, '0')}`;
   const names = known.get(grid.code) ?? {};
-  const members: GridTeamMember[] = [
-    { name: names.leader ?? name(), role: 'leader', phone: phone() },
-    { name: names.worker ?? name(), role: 'worker', phone: phone() },
-    { name: names.helper ?? name(), role: 'helper', phone: phone() },
-    { name: `${drawSurname(rng)}警官`, role: 'police', phone: phone() },
-    { name: `${drawSurname(rng)}医生`, role: 'doctor', phone: phone() },
+  const drafts: Omit<GridTeamMember, 'phone'>[] = [
+    { name: names.leader ?? name(), role: 'leader' },
+    { name: names.worker ?? name(), role: 'worker' },
+    { name: names.helper ?? name(), role: 'helper' },
+    { name: `${drawSurname(rng)}警官`, role: 'police' },
+    { name: `${drawSurname(rng)}医生`, role: 'doctor' },
   ];
+  const members = drafts.map((member) => ({ ...member, phone: phoneOf(member.name) }));
   const bytes = Uint8Array.from({ length: RESIDENT_TOKEN_BYTES }, () => rng.int(0, 255));
   return { members, token: residentTokenFrom(bytes) };
 }
