@@ -42,9 +42,10 @@ export const recordSchemas = {
  * while its cursor moves on, so an app that finds another edition stored on the device pulls its
  * whole scope once more, and what its older self skipped arrives. 2: checklist reminders (已提醒 /
  * 未完成), departments and cadences. 3: pushed tasks (tasks, taskItems). 4: each grid's team and
- * card (gridTeams).
+ * card (gridTeams). 5: residents' reports (the abuse mark's status and action, the reply to the
+ * resident, the resident's phone).
  */
-export const RECORD_SCHEMAS_EDITION = 4;
+export const RECORD_SCHEMAS_EDITION = 5;
 
 export type RecordKind = keyof typeof recordSchemas;
 export const RECORD_KINDS = Object.keys(recordSchemas) as RecordKind[];

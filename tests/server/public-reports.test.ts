@@ -279,6 +279,21 @@ describe('a report through the loop', () => {
   });
 });
 
+describe("the resident's phone", () => {
+  it('is shown in full only through the audited endpoint, to who may read the report', async () => {
+    await fileReport({ phone: '13812345678' });
+    const problem = (await problemsOf('XF-01'))[0]!;
+    const path = `/api/problems/${problem.id}/reporter-phone`;
+    const shown = await h.call('POST', path, { token: leader });
+    expect(await shown.json()).toEqual({ phone: '13812345678' });
+    const audit = await h.store.journal.auditLog(h.townId, 10, 'read-resident-phone');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail).toMatchObject({ problemId: problem.id });
+    expect((await h.call('POST', path, { token: await h.login('wgy02') })).status).toBe(404);
+    expect((await h.call('POST', path)).status).toBe(401);
+  });
+});
+
 describe('guessing and flooding', () => {
   it('random tokens and codes are 404 until the address is stopped with a 429', async () => {
     const statuses: number[] = [];

@@ -61,6 +61,8 @@ export async function listProblems(
   return all
     .filter((p) => {
       if (p.isDeleted) return false;
+      // A report marked as abuse is out of every list unless that status is asked for by name.
+      if (p.status === 'closed-abuse' && filters.status !== 'closed-abuse') return false;
       if (since > 0 && lastTouched(p) < since) return false;
       if (filters.view === 'open' && !PROBLEM_STATUSES[p.status].isOpen) return false;
       if (filters.view === 'overdue' && !isProblemOverdue(p, now)) return false;

@@ -233,6 +233,15 @@ export class ApiClient {
     return conflictsResponseSchema.parse(await this.#json('/api/conflicts')).conflicts;
   }
 
+  /** A resident's full phone number: asked of the server, which records who looked (audit). */
+  async revealReporterPhone(problemId: string): Promise<string> {
+    const body = (await this.#json(`/api/problems/${encodeURIComponent(problemId)}/reporter-phone`, {
+      method: 'POST',
+    })) as { phone?: unknown };
+    if (typeof body.phone !== 'string') throw new Error('no phone in the answer');
+    return body.phone;
+  }
+
   /** Exports run on the device; the server's audit log still records them. */
   async reportExport(detail: {
     what: string;

@@ -10,6 +10,7 @@ import type { MutationArgs } from '../../shared/mutations.ts';
 import type { RecordKind } from '../../shared/records.ts';
 import { PROBLEM_CATEGORIES, type Problem } from '../../shared/schemas/problem.ts';
 import { applyAsResident } from '../resident/resident-apply.ts';
+import { registerReporterPhoneRoute } from '../resident/phone-route.ts';
 import { checkLimit, countLimit, takeLimit } from '../resident/resident-limits.ts';
 import {
   residentShell,
@@ -56,6 +57,7 @@ export function registerPublicRoutes(app: Hono<AppEnv>, deps: ServerDeps, distDi
   const { store } = deps;
   const shell = residentShell(distDir);
   const address = (c: AppContext) => clientAddress(c, deps.trustProxy);
+  registerReporterPhoneRoute(app, deps);
 
   /** A token as the database knows it, counting a miss against the address (enumeration). */
   async function resolveToken(c: AppContext, token: string): Promise<TokenLookup> {

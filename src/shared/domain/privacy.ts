@@ -19,3 +19,13 @@ export function redactPerson(person: Person, role: Role): Person {
   const { idNumber: _idNumber, ...rest } = person;
   return { ...rest, tags: person.tags.filter((tag) => !CARE_TAGS[tag].isSensitive) };
 }
+
+/**
+ * A phone number as lists and the problem page show it until someone asks for it: the first three
+ * and last four digits of a mobile (138****5678), the last four of anything else.
+ */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length === 11 && digits.startsWith('1')) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
+  return digits.length > 4 ? `****${digits.slice(-4)}` : '****';
+}

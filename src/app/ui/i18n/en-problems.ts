@@ -63,4 +63,10 @@ export const enProblems = {
   filterLevel: 'Level',
   filterStatus: 'Status',
   allGrids: 'All grids on this device',
+  publicReply: 'Reply to the resident (shown on their tracking page)',
+  publicReplyShort: 'Reply to the resident',
+  reporterPhone: "Resident's phone",
+  showPhone: 'Show',
+  showPhoneLabel: 'Show the full number (recorded in the audit log)',
+  phoneNeedsNetwork: 'The full number can be shown only online',
 } as const satisfies Record<ProblemMessageKey, string>;

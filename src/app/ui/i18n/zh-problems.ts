@@ -61,6 +61,12 @@ export const zhProblems = {
   filterLevel: '层级',
   filterStatus: '状态',
   allGrids: '本机全部网格',
+  publicReply: '给居民的答复（居民凭查询码可见）',
+  publicReplyShort: '给居民的答复',
+  reporterPhone: '居民电话',
+  showPhone: '显示',
+  showPhoneLabel: '显示完整号码（会记入审计日志）',
+  phoneNeedsNetwork: '联网后才能查看完整号码',
 } as const;
 
 export type ProblemMessageKey = keyof typeof zhProblems;
