@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { signIn } from './helpers.ts';
+import { audit, Findings } from './a11y-audit.ts';
+import { goOffline, signIn, watchConsole } from './helpers.ts';
 
 /**
  * The grid's team and its card (网格连心卡), against the real server: the leader edits the team of
@@ -59,6 +60,8 @@ test('the leader edits the team, prints the community’s cards, and each QR ope
   const phone = { serviceWorkers: 'allow' as const, viewport: { width: 360, height: 760 } };
   const leaderContext = await browser.newContext(phone);
   const leader = await leaderContext.newPage();
+  const watch = await watchConsole(leader);
+  const findings = new Findings();
   await signIn(leader, 'wgz01');
   await leader.goto('/#/grid');
   const team = leader.getByTestId('grid-team');
@@ -68,7 +71,9 @@ test('the leader edits the team, prints the community’s cards, and each QR ope
   const seeded = await team.getByTestId('team-member').count();
   await expect(team.locator('a[href^="tel:"]').first()).toHaveCSS('min-height', '44px');
 
+  await audit(leader, 'grid team', findings);
   await team.getByTestId('team-edit').click();
+  await audit(leader, 'team editor', findings);
   await team.getByTestId('team-add').click();
   const added = team.getByTestId('team-member-edit').last();
   await added.getByTestId('team-role').selectOption('other');
@@ -106,6 +111,7 @@ test('the leader edits the team, prints the community’s cards, and each QR ope
   expect(count).toBeGreaterThan(1);
   await expect(leader.getByTestId('card-sheet')).toHaveCount(Math.ceil(count / 4));
   await expect(cards.first()).toContainText('有求必应、件件有回音、事事有着落');
+  await audit(leader, 'grid cards', findings);
   const pdf = await leader.pdf({ format: 'A4' });
   const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
   expect(pages).toHaveLength(Math.ceil(count / 4));
@@ -138,5 +144,17 @@ test('the leader edits the team, prints the community’s cards, and each QR ope
   await expect(leader.getByTestId('grid-card')).toHaveAttribute('data-grid-code', 'XF-07');
   expect(await readQr(leader, leader.getByTestId('card-qr'))).toBe(`${origin}/r/${after}`);
   await syncNow(leader);
+
+  // Offline, the phone still makes the community's cards from what it holds.
+  await goOffline(leaderContext);
+  await leader.goto('/#/grid');
+  await leader.getByTestId('cards-community').click();
+  await expect(leader.getByTestId('grid-card')).toHaveCount(count);
+  expect(await readQr(leader, leader.getByTestId('card-qr').first())).toBe(
+    `${origin}/r/${tokens.get('XF-01')}`,
+  );
+
+  expect(findings.list()).toEqual([]);
+  expect(watch.violations, watch.messages.join('\n')).toEqual([]);
   await leaderContext.close();
 });

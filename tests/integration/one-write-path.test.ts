@@ -10,6 +10,7 @@ import { CommandError, runCommand } from '../../src/app/commands/run-command.ts'
 import { loadRecords } from '../../src/app/db/write-records.ts';
 import { BUILT_IN_TEMPLATES } from '../../src/shared/domain/checklist-templates.ts';
 import { idNumberCheckChar } from '../../src/shared/domain/id-number.ts';
+import { RESIDENT_TOKEN_BYTES, residentTokenFrom } from '../../src/shared/domain/grid-team.ts';
 import { newId } from '../../src/shared/domain/ids.ts';
 import { readsOf, refKey } from '../../src/shared/domain/mutation-reads.ts';
 import { mutationArgsSchemas, type MutationArgs, type MutationName } from '../../src/shared/mutations.ts';
@@ -333,5 +334,44 @@ describe('the device and the server give one write one meaning', () => {
     const device = await onDevice('wgz01', 'task.create', crossed);
     const server = await onServer('wgz01', 'task.create', crossed);
     expect([device.ok, server.ok]).toEqual([false, false]);
+  });
+  it("a grid's team and a new QR token are the same on both; a worker is refused by both", async () => {
+    const gridId = gridOf('XF-01');
+    const token = () => residentTokenFrom(crypto.getRandomValues(new Uint8Array(RESIDENT_TOKEN_BYTES)));
+    const seeded = (await harness.store.records.get(harness.townId, 'gridTeams', gridId))?.data as {
+      residentToken: string;
+    };
+    const team = {
+      members: [{ name: '刘建华', role: 'leader' as const, phone: '13800001111' }],
+      servicePromise: '有求必应',
+      hotline: '0523-87654321',
+    };
+    const set = await expectSame('wgz01', 'gridTeam.set', {
+      gridId,
+      team,
+      token: token(),
+      at: harness.clock.now,
+    });
+    // The cards already printed keep working: the seeded token stays.
+    expect(set.ok && set.records.get(refKey('gridTeams', gridId))).toMatchObject({
+      ...team,
+      residentToken: seeded.residentToken,
+    });
+    const next = token();
+    const rotated = await expectSame('wgz01', 'gridTeam.rotateToken', {
+      gridId,
+      token: next,
+      at: harness.clock.now,
+    });
+    expect(rotated.ok && rotated.records.get(refKey('gridTeams', gridId))).toMatchObject({
+      residentToken: next,
+      retiredTokens: [seeded.residentToken],
+    });
+    expect(
+      await expectSame('wgy01', 'gridTeam.set', { gridId, team, token: token(), at: harness.clock.now }),
+    ).toEqual({
+      ok: false,
+      message: '网格团队由网格长或指挥中心设置',
+    });
   });
 });
