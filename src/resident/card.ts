@@ -36,7 +36,9 @@ function teamSection(team: Team) {
     ),
     team.servicePromise ? el('p', {}, `服务承诺：${team.servicePromise}`) : null,
     team.serviceHours ? el('p', {}, `服务时间：${team.serviceHours}`) : null,
-    team.hotline ? el('p', {}, '服务热线：', el('a', { href: `tel:${team.hotline}` }, team.hotline)) : null,
+    team.hotline
+      ? el('p', {}, '服务热线：', el('a', { class: 'tel', href: `tel:${team.hotline}` }, team.hotline))
+      : null,
   );
 }
 

@@ -4,6 +4,7 @@ import { runLoadBench } from './load-bench.ts';
 import { elapsedSeconds, progress } from './progress.ts';
 import { attempt, hasFailures, markdownTable, writeJsonReport, type MeasuredFigure } from './report.ts';
 import { runProblemBench } from './problem-bench.ts';
+import { runResidentBench } from './resident-bench.ts';
 import { runRoundBench } from './round-bench.ts';
 import { POUCH_TOWN_HOUSEHOLDS, runStorageBench } from './storage-bench.ts';
 import { runStoreBench } from './store-bench.ts';
@@ -11,7 +12,7 @@ import { runSyncBench } from './sync-bench.ts';
 import { runTaskBench } from './task-bench.ts';
 
 /**
- * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync|tasks|store|load]`
+ * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync|tasks|store|resident|load]`
  * Prints one markdown table on stdout. Never judges: a missed target is a row, not an exit code; only a
  * measurement that crashed makes the exit code 1.
  */
@@ -33,7 +34,7 @@ function positiveInteger(name: string, text: string): number {
 // should stay near six minutes. More rounds narrow the noise (--investigate uses them too).
 const rounds = positiveInteger('rounds', values.rounds);
 const pouchHouseholds = positiveInteger('pouch-households', values['pouch-households']);
-const GROUPS = ['storage', 'app', 'round', 'problems', 'sync', 'tasks', 'store', 'load'] as const;
+const GROUPS = ['storage', 'app', 'round', 'problems', 'sync', 'tasks', 'store', 'resident', 'load'] as const;
 if (values.only !== undefined && !(GROUPS as readonly string[]).includes(values.only))
   throw new Error(`--only must be one of ${GROUPS.join(', ')}`);
 // The load test (1,000 devices, about two minutes) runs only when asked for by name.
@@ -55,6 +56,7 @@ if (wants('problems')) figures.push(...(await attempt('Problem bench', () => run
 if (wants('sync')) figures.push(...(await attempt('Sync bench', () => runSyncBench(more))));
 if (wants('tasks')) figures.push(...(await attempt('Task bench', runTaskBench)));
 if (wants('store')) figures.push(...(await attempt('Store bench', runStoreBench)));
+if (wants('resident')) figures.push(...(await attempt('Resident bench', runResidentBench)));
 if (wants('load')) figures.push(...(await attempt('Load bench', runLoadBench)));
 
 console.log(markdownTable(figures));
