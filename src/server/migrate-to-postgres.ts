@@ -20,6 +20,9 @@ const TOWN_ROWS: readonly { table: string; where: string; skip?: readonly string
   { table: 'records', where: 'town_id = ?' },
   { table: 'household_visits', where: 'town_id = ?' },
   { table: 'visit_days', where: 'town_id = ?' },
+  // The resident page's card tokens and tracking codes (hashes), so printed cards keep working.
+  { table: 'resident_tokens', where: 'town_id = ?' },
+  { table: 'resident_reports', where: 'town_id = ?' },
   { table: 'mutation_log', where: 'client_id IN (SELECT client_id FROM clients WHERE town_id = ?)' },
   // New ids on the way in: PostgreSQL may already hold other towns' rows with the same numbers.
   { table: 'conflicts', where: 'town_id = ?', skip: ['id'] },
