@@ -6,8 +6,9 @@ import { goOffline, readOutbox, signIn } from './helpers.ts';
 
 /**
  * 上级任务 end to end against the real server: the command center issues a campaign over two grids'
- * households, a worker of one grid syncs, does three items offline (one 无法完成 with a reason, one
- * with a photo), comes back online, and the center's progress page counts her three for her grid.
+ * households, a worker of one grid syncs, does four items offline (one 无法完成 with a reason, one
+ * with a photo, one by recording a visit), comes back online, and the center's progress page counts
+ * her four for her grid.
  * Each new screen passes axe day and night with 44 px targets on the way (a11y-audit.ts).
  */
 const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
@@ -31,7 +32,7 @@ function gridFigure(page: Page, gridName: string) {
   return page.locator(`[data-testid=task-grid-row][data-grid="${gridName}"]`).getByTestId('task-grid-done');
 }
 
-test('the center issues a campaign, a worker does three items offline, the center sees them', async ({
+test('the center issues a campaign, a worker does four items offline, the center sees them', async ({
   browser,
 }) => {
   const phone = { serviceWorkers: 'allow' as const, viewport: { width: 360, height: 760 } };
@@ -64,7 +65,7 @@ test('the center issues a campaign, a worker does three items offline, the cente
   await expect(center.getByTestId('task-title')).toHaveText(title);
   await expect(center.getByTestId('task-total')).toContainText(`已反馈 0 / ${total}`);
   const gridTotal = Number((await gridFigure(center, WORKER_GRID).textContent())!.split('/')[1]);
-  expect(gridTotal).toBeGreaterThanOrEqual(3);
+  expect(gridTotal).toBeGreaterThanOrEqual(4);
   await expect(gridFigure(center, WORKER_GRID)).toHaveText(`0 / ${gridTotal}`);
   const progressUrl = center.url();
   await audit(center, 'task progress', findings);
@@ -118,27 +119,46 @@ test('the center issues a campaign, a worker does three items offline, the cente
     await worker.getByTestId('save-task-item').click();
     await expect(worker.getByTestId('toast')).toContainText('已保存');
 
-    // Three queued writes, none sent; Today has three fewer to do.
+    // 4: a visit to the next household finishes its item in the same save (ticked by default).
+    await expect(worker.getByTestId('today-progress')).toBeVisible();
+    await group.locator('a.row-link').first().click();
+    await worker.getByTestId('task-target').click();
+    const householdId = decodeURIComponent(worker.url().split('#/household/')[1]!);
+    await worker.goto(`/#/visit/${encodeURIComponent(householdId)}`);
+    const also = worker.getByTestId('visit-task-items');
+    await expect(also).toContainText(title);
+    await expect(also.getByRole('checkbox')).toBeChecked();
+    // A knock on a closed door does not finish it: the choice goes away, and comes back when met.
+    await worker.getByRole('button', { name: '无人在家' }).click();
+    await expect(also).toHaveCount(0);
+    await worker.getByRole('button', { name: '见到本人' }).click();
+    await expect(also.getByRole('checkbox')).toBeChecked();
+    await worker.getByTestId('save-visit').click();
+    await expect(worker.getByTestId('toast')).toContainText('并完成 1 项上级任务');
+
+    // Four queued answers, none sent; Today has four fewer to do.
     const outbox = await readOutbox(worker);
     const completions = outbox.filter((entry) => entry.name === 'taskItem.complete');
     expect(completions.map((entry) => (entry.args as { result: string }).result)).toEqual([
       'done',
       'done',
       'impossible',
+      'done',
     ]);
     expect((completions[2]!.args as { reason?: string }).reason).toBe('已搬走');
-    if (gridTotal > 3) await expect(group.locator('a.row-link')).toHaveCount(Math.min(gridTotal - 3, 5));
+    expect(outbox.filter((entry) => entry.name === 'visit.record')).toHaveLength(1);
+    if (gridTotal > 4) await expect(group.locator('a.row-link')).toHaveCount(Math.min(gridTotal - 4, 5));
     else await expect(group).toHaveCount(0);
 
     await goOnline(workerContext);
     await syncNow(worker);
 
-    // The center pulls the answers: three of her grid's items, none of the other grid's.
+    // The center pulls the answers: four of her grid's items, none of the other grid's.
     await syncNow(center);
     await center.goto(progressUrl);
-    await expect(gridFigure(center, WORKER_GRID)).toHaveText(`3 / ${gridTotal}`);
+    await expect(gridFigure(center, WORKER_GRID)).toHaveText(`4 / ${gridTotal}`);
     await expect(gridFigure(center, OTHER_GRID)).toHaveText(`0 / ${total - gridTotal}`);
-    await expect(center.getByTestId('task-total')).toContainText(`已反馈 3 / ${total}`);
+    await expect(center.getByTestId('task-total')).toContainText(`已反馈 4 / ${total}`);
     await expect(center.getByTestId('task-workers')).toContainText('王丽');
     await expect(center.getByTestId('task-impossible-items')).toContainText('已搬走');
     expect(findings.list()).toEqual([]);
