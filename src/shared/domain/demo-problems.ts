@@ -127,6 +127,8 @@ export function generateDemoProblems(options: DemoProblemOptions): DemoProblems 
 
   const problems: Problem[] = [];
   let events = 0;
+  /** One resident report of the town is marked as abuse, so that status has something to show. */
+  let abuseMarked = false;
   for (let n = 0; n < options.count; n++) {
     const grid = pick(options.grids);
     const category = pick(CATEGORIES);
@@ -162,7 +164,20 @@ export function generateDemoProblems(options: DemoProblemOptions): DemoProblems 
       return true;
     };
     const flow = random();
-    if (flow < 0.2) {
+    if (flow >= 0.2 && flow < 0.45 && problem.source === 'resident' && !abuseMarked) {
+      // Dated without a draw from the seeded stream, so every other problem stays as it was.
+      const marked = applyProblemAction(
+        problem,
+        'mark-abuse',
+        options.dispatcher,
+        { note: '内容与本网格无关，系广告信息' },
+        at + 30 * 60_000,
+      );
+      if (marked.ok && at + 30 * 60_000 <= notAfter) {
+        problem = marked.problem;
+        abuseMarked = true;
+      }
+    } else if (flow < 0.2) {
       step('close-on-spot', grid.worker, { note: pick(NOTES['close-on-spot']), photoIds: [photoId()] });
     } else if (flow >= 0.45 && department && staff) {
       // 0.2-0.45 stay reported: the leader's and the command center's inbox.
