@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { audit, Findings } from './a11y-audit.ts';
 import { signIn, watchConsole } from './helpers.ts';
 
 const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
@@ -58,6 +59,8 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   const residentConsole = await watchConsole(resident);
   await resident.goto(`/r/${tokenOf('XF-01')}`);
   await expect(resident.getByRole('heading', { name: '网格服务团队' })).toBeVisible();
+  const findings = new Findings();
+  await audit(resident, 'resident card', findings);
   await resident.locator('select[name=category]').selectOption('infrastructure');
   await resident.locator('textarea[name=description]').fill(description);
   await resident.locator('input[name=place]').fill('东门');
@@ -66,6 +69,7 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   await resident.getByRole('button', { name: '提交反映' }).click();
   const code = resident.getByTestId('tracking-code');
   await expect(code).toHaveText(/^([0-9A-Z]{4} ){7}[0-9A-Z]{4}$/);
+  await audit(resident, 'resident code', findings);
   await resident.getByTestId('tracking-link').click();
   await expect(resident.getByTestId('track-status')).toHaveText('已收到，等待网格长处理');
   const trackingUrl = resident.url();
@@ -111,11 +115,13 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   await resident.goto(trackingUrl);
   await expect(resident.getByTestId('track-reply')).toHaveText('东门路灯已修好，感谢您的反映');
   await expect(resident.locator('body')).not.toContainText('内部');
+  await audit(resident, 'resident tracking', findings);
   await resident.getByText('解决了', { exact: true }).click();
   await resident.getByText('5 星', { exact: true }).click();
   await resident.getByRole('button', { name: '提交评价' }).click();
   await expect(resident.getByTestId('track-rating')).toHaveText('您的评价：已解决，5 星');
   expect(residentConsole.violations).toEqual([]);
+  expect(findings.list()).toEqual([]);
 
   // The leader sees the resident's rating after a sync.
   await syncNow(leader);
