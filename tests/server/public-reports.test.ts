@@ -144,6 +144,41 @@ describe('the card page', () => {
   });
 });
 
+describe('card tokens', () => {
+  it('rotating the card (gridTeam.rotateToken) retires the old token and opens the new one', async () => {
+    const fresh = newResidentToken();
+    const pushed = await h.push(leader, newClientId(), [
+      {
+        mutationId: 1,
+        name: 'gridTeam.rotateToken',
+        args: { gridId: h.grid('XF-01'), token: fresh, at: T0 },
+      },
+    ]);
+    expect(pushed.results[0]!.status).toBe('applied');
+    expect((await call('GET', `/r/${token}`)).status).toBe(410);
+    expect((await call('GET', `/r/${fresh}`)).status).toBe(200);
+    const old = await call('POST', '/api/public/reports', report());
+    expect(old.status).toBe(410);
+    expect(((await old.json()) as { error: { message: string } }).error.message).toBe(
+      '这张连心卡已更换，请扫描新卡上的二维码',
+    );
+  });
+
+  it('a token another town copies into its team stays with the grid that printed it', async () => {
+    const other = await h.store.towns.byCode('QS');
+    const otherGrid = (await h.store.records.live(other!.id, 'grids'))[0]!;
+    await seedGridTeam(h.store, other!.id, otherGrid.id, {
+      residentToken: token,
+      members: [{ name: 'MARKER-OTHER-TOWN', role: 'leader' }],
+    });
+    const team = await (await call('GET', `/api/public/grid/${token}`)).text();
+    expect(team).toContain('刘建华');
+    expect(team).not.toContain('MARKER-OTHER-TOWN');
+    await fileReport();
+    expect(await problemsOf('XF-01')).toHaveLength(1);
+  });
+});
+
 describe('a report through the loop', () => {
   it('lands in the leader inbox, goes round the state machine, and the resident rates it', async () => {
     const photo = Buffer.from(PHOTO_WITH_GPS).toString('base64');
