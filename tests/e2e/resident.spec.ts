@@ -123,6 +123,10 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   expect(residentConsole.violations).toEqual([]);
   expect(findings.list()).toEqual([]);
 
+  // A worker's own phone, with the app and its service worker, scanning a card: the card's page, not the app.
+  await leader.goto(`/r/${tokenOf('XF-01')}`);
+  await expect(leader.getByRole('heading', { name: '网格服务团队' })).toBeVisible();
+
   // The leader sees the resident's rating after a sync.
   await syncNow(leader);
   await leader.goto(`/${problemPath}`);
