@@ -154,6 +154,23 @@ test('the leader edits the team, prints the community’s cards, and each QR ope
     `${origin}/r/${tokens.get('XF-01')}`,
   );
 
+  // The center has no grid page: 我的 → 网格连心卡 → a grid, whose team it edits on the card screen.
+  const centerContext = await browser.newContext(phone);
+  const center = await centerContext.newPage();
+  await signIn(center, 'zhzx');
+  await center.goto('/#/settings');
+  await center.getByTestId('cards-link').click();
+  await expect(center.getByTestId('card-group').first()).toBeVisible();
+  await audit(center, 'card index', findings);
+  await center.getByRole('link', { name: /XF-03/ }).click();
+  await center.getByTestId('team-edit').click();
+  await center.getByTestId('team-hours').fill('每天 8:00-20:00');
+  await center.getByTestId('team-save').click();
+  await expect(center.getByTestId('grid-card')).toContainText('服务时间：每天 8:00-20:00');
+  await expect(center.getByTestId('rotate-token')).toBeVisible();
+  await syncNow(center);
+  await centerContext.close();
+
   expect(findings.list()).toEqual([]);
   expect(watch.violations, watch.messages.join('\n')).toEqual([]);
   await leaderContext.close();

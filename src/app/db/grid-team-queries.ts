@@ -42,3 +42,27 @@ export async function cardsOf(
     }),
   };
 }
+
+export interface CardGroup {
+  /** A community, village or the town: printing it prints every grid under it. */
+  parent: Grid | undefined;
+  grids: Grid[];
+}
+
+/**
+ * The grids on this phone whose cards can be printed, by the grid they are under (a community's
+ * grids together), by code: what the center and a leader choose from.
+ */
+export async function cardGroups(db: AppDB): Promise<CardGroup[]> {
+  const grids = (await db.grids.toArray()).filter((g) => !g.isDeleted);
+  const byId = new Map(grids.map((g) => [g.id, g]));
+  const hasChildren = new Set(grids.map((g) => g.parentId));
+  const byCode = (a: Grid, b: Grid) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true });
+  const groups = new Map<string | null, Grid[]>();
+  for (const grid of grids.filter((g) => !hasChildren.has(g.id)).sort(byCode))
+    groups.set(grid.parentId, [...(groups.get(grid.parentId) ?? []), grid]);
+  return [...groups].map(([parentId, list]) => ({
+    parent: parentId === null ? undefined : byId.get(parentId),
+    grids: list,
+  }));
+}

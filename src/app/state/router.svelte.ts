@@ -6,7 +6,7 @@
  * problems: #/report (随手拍), #/problems, #/problem/<id>, #/export (每日问题清单); #/accounts (admin);
  * #/dashboard (数据看板), #/dashboard/wall (大屏), #/dashboard/list/<figure>/<cell> (the rows behind a figure);
  * pushed tasks (上级任务): #/task-item/<id> (do one item), #/tasks, #/task/<id> (progress), #/task-new;
- * #/cards/<gridId> (网格连心卡 of a grid, or of every grid under a community).
+ * #/cards (which grids' cards), #/cards/<gridId> (网格连心卡 of a grid, or of every grid under a community).
  */
 export type Route =
   | { page: 'home' }
@@ -39,6 +39,7 @@ export type Route =
   | { page: 'tasks' }
   | { page: 'task'; id: string }
   | { page: 'task-new' }
+  | { page: 'card-grids' }
   | { page: 'cards'; gridId: string };
 
 export function parseRoute(hash: string): Route {
@@ -76,7 +77,7 @@ export function parseRoute(hash: string): Route {
     case 'task':
       return second ? { page: 'task', id: second } : { page: 'tasks' };
     case 'cards':
-      return second ? { page: 'cards', gridId: second } : { page: 'grid' };
+      return second ? { page: 'cards', gridId: second } : { page: 'card-grids' };
     case 'my-day':
     case 'report':
     case 'problems':
@@ -124,6 +125,8 @@ export function hrefOf(route: Route): string {
       return `#/task/${encodeURIComponent(route.id)}`;
     case 'cards':
       return `#/cards/${encodeURIComponent(route.gridId)}`;
+    case 'card-grids':
+      return '#/cards';
     case 'check':
       return `#/check/${encodeURIComponent(route.templateId)}/${route.target === 'building' ? 'b' : 'e'}/${encodeURIComponent(route.targetId)}`;
     default:

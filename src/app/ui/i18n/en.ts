@@ -339,6 +339,7 @@ export const en = {
   ...enProblems,
   navDashboard: 'Dashboard',
   dashLink: 'Dashboard',
+  cardsLink: 'Grid cards (team and printing)',
   tasksTitle: 'Tasks from above',
   tasksLink: 'Tasks (issue and progress)',
 } as const satisfies Record<MessageKey, string>;

@@ -330,6 +330,7 @@ export const zh = {
   ...zhProblems,
   navDashboard: '看板',
   dashLink: '数据看板',
+  cardsLink: '网格连心卡（团队与打印）',
   tasksTitle: '上级任务',
   tasksLink: '上级任务（下发与进度）',
 } as const;
