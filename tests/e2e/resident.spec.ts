@@ -89,9 +89,9 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   await leader.getByRole('button', { name: '显示完整号码（会记入审计日志）' }).click();
   await expect(leader.getByTestId('reporter-phone')).toHaveText('13812345678');
   const problemPath = new URL(leader.url()).hash;
-  await act(leader, '派单', (form) =>
-    form.locator('select[name=department]').selectOption({ label: '市场监管所' }),
-  );
+  await act(leader, '派单', async (form) => {
+    await form.locator('select[name=department]').selectOption({ label: '市场监管所' });
+  });
   await expect(leader.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 
   // The one handling it accepts and resolves, with a reply written for the resident.
