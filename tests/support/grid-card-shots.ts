@@ -43,7 +43,11 @@ export async function shootGridCards(
   await page.evaluate(() => window.scrollBy(0, -64));
   await shot('grid-team-night');
   await page.getByTestId('cards-grid').click();
-  await page.getByTestId('grid-card').first().waitFor();
+  // A grid's own card screen has its team above the card: the card is what this shot is of.
+  const card = page.getByTestId('grid-card').first();
+  await card.waitFor();
+  await card.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.evaluate(() => window.scrollBy(0, -72));
   await shot('grid-cards-night');
   await page.goto('/#/settings');
   await page.getByTestId('night-mode').uncheck();
