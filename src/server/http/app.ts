@@ -11,6 +11,7 @@ import { registerAuthRoutes } from './auth-routes.ts';
 import { registerBlobRoutes } from './blob-routes.ts';
 import { ApiFailure, errorBody, type AppContext, type AppEnv, type ServerDeps } from './context.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
+import { registerGridStaffRoutes } from './grid-staff-routes.ts';
 import { registerPublicRoutes } from './public-routes.ts';
 import { registerSyncRoutes } from './sync-routes.ts';
 
@@ -190,6 +191,7 @@ export function createServerApp(options: ServerAppOptions): Hono<AppEnv> {
   registerBlobRoutes(app, deps);
   registerAdminRoutes(app, deps);
   registerDashboardRoutes(app, deps);
+  registerGridStaffRoutes(app, deps);
   // The resident's page and its API, without an account (/r/…, /api/public/…).
   registerPublicRoutes(app, deps, options.distDir);
   app.all('/api/*', (c) =>
