@@ -10,7 +10,7 @@ import { TEST_BACKEND } from '../support/test-store.ts';
 import { createHarness, errorOf, type Harness } from './harness.ts';
 
 let h: Harness;
-const ids: Record<string, string> = {};
+const ids = { outside: '', both: '', revoked: '', wgy01: '', wgy02: '', zxh01: '' };
 
 async function staffOf(username: string): Promise<GridStaff> {
   const response = await h.call('GET', '/api/grid-staff', { token: await h.login(username) });

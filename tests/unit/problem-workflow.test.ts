@@ -846,6 +846,34 @@ describe("a resident's own report", () => {
     expect(PROBLEM_STATUSES['closed-abuse'].isOpen).toBe(false);
   });
 
+  it("the leader dispatches it to the grid's worker, who accepts and resolves it with a public reply", () => {
+    const report = problemAt('reported', undefined, { ...RESIDENT_REPORT, path: 'leader' });
+    const leader = VARIANTS.leader.actor;
+    const worker = VARIANTS['worker-assignee'].actor;
+    expect(availableActions(report, leader)).toContain('dispatch');
+    const dispatched = expectOk(applyProblemAction(report, 'dispatch', leader, { assignee: WORKER_1 }, T0));
+    expect(dispatched.problem.assignee).toEqual(WORKER_1);
+    expect(availableActions(dispatched.problem, worker)).toContain('accept');
+    // Not yet accepted: the worker may not resolve it behind the dispatcher's back.
+    expect(availableActions(dispatched.problem, worker)).not.toContain('resolve');
+    const accepted = expectOk(applyProblemAction(dispatched.problem, 'accept', worker, {}, T0 + 1));
+    const reply = '东门路灯已修好，感谢您的反映';
+    const resolved = expectOk(
+      applyProblemAction(
+        accepted.problem,
+        'resolve',
+        worker,
+        { note: '已报修，更换灯泡', photoIds: [PHOTO_2], publicReply: reply },
+        T0 + 2,
+      ),
+    );
+    expect(resolved.problem).toMatchObject({ status: 'resolved', resolvedAt: T0 + 2, assignee: WORKER_1 });
+    expect(resolved.event).toMatchObject({ actor: worker, publicReply: reply });
+    expect(problemSchema.safeParse(resolved.problem).success).toBe(true);
+    // Another worker of the grid is not the assignee.
+    expect(availableActions(accepted.problem, VARIANTS.worker.actor)).not.toContain('resolve');
+  });
+
   it('a public reply is kept on resolve and feedback, never on other steps', () => {
     const payload = { ...FULL_PAYLOAD, publicReply: '楼道杂物已清理，谢谢您的反映' };
     const resolved = expectOk(

@@ -19,6 +19,8 @@ export const META_KEYS = {
   schemasEdition: 'schemasEdition',
   /** The last dashboard fetched (db/dashboard-cache.ts): opens the screen offline. */
   dashboard: 'dashboard',
+  /** The workers and helpers of the user's grids (db/grid-staff-cache.ts): dispatching offline. */
+  gridStaff: 'gridStaff',
 } as const;
 
 export interface DatasetInfo {

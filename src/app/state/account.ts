@@ -2,6 +2,7 @@ import { clearLocalData } from '../db/clear.ts';
 import { appDb } from '../db/index.ts';
 import { META_KEYS } from '../db/meta.ts';
 import { listWorkGrids } from '../db/queries.ts';
+import { refreshGridStaff } from './grid-staff.ts';
 import { requestPersistenceOnce } from './storage.ts';
 import { session } from './session.svelte.ts';
 import { settings } from './settings.svelte.ts';
@@ -22,6 +23,9 @@ export async function signIn(username: string, password: string): Promise<void> 
   await session.signIn(token, user);
   void requestPersistenceOnce();
   await sync.engine.syncOnce(session.planActor!);
+  // Not awaited: the register is what the first screen needs; the list only has to be there before
+  // the phone goes offline (it comes again whenever a problem's page opens online).
+  void refreshGridStaff();
   const [households, people] = await Promise.all([appDb.households.count(), appDb.people.count()]);
   await appDb.meta.bulkPut([
     { key: META_KEYS.dataset, value: { source: 'server', loadedAt: Date.now(), households, people } },

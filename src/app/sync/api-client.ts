@@ -27,6 +27,7 @@ import {
   type DashboardFigure,
   type DashboardList,
 } from '../../shared/dashboard.ts';
+import { gridStaffSchema, type GridStaff } from '../../shared/grid-staff.ts';
 
 /** The server answered with an error (4xx/5xx): `reason` is machine-readable, `message` is for people. */
 export class ApiError extends Error {
@@ -271,6 +272,11 @@ export class ApiClient {
     for (const [name, value] of Object.entries(params)) if (value !== undefined) query.set(name, value);
     if (limit !== undefined) query.set('limit', String(limit));
     return dashboardListSchema.parse(await this.#json(`/api/dashboard/list?${query}`));
+  }
+
+  /** The workers and helpers of the caller's grids, to dispatch to (a leader, center or admin). */
+  async gridStaff(): Promise<GridStaff> {
+    return gridStaffSchema.parse(await this.#json('/api/grid-staff'));
   }
 
   async getBlob(sha256: string): Promise<Blob> {
