@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runAppBench } from './app-bench.ts';
+import { runDashboardBench } from './dashboard-bench.ts';
 import { runLoadBench } from './load-bench.ts';
 import { elapsedSeconds, progress } from './progress.ts';
 import { attempt, hasFailures, markdownTable, writeJsonReport, type MeasuredFigure } from './report.ts';
@@ -12,7 +13,7 @@ import { runSyncBench } from './sync-bench.ts';
 import { runTaskBench } from './task-bench.ts';
 
 /**
- * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync|tasks|store|resident|load]`
+ * `npm run bench -- [--json FILE] [--rounds N] [--pouch-households N] [--investigate] [--only storage|app|round|problems|sync|tasks|store|dashboard|resident|load]`
  * Prints one markdown table on stdout. Never judges: a missed target is a row, not an exit code; only a
  * measurement that crashed makes the exit code 1.
  */
@@ -34,7 +35,18 @@ function positiveInteger(name: string, text: string): number {
 // should stay near six minutes. More rounds narrow the noise (--investigate uses them too).
 const rounds = positiveInteger('rounds', values.rounds);
 const pouchHouseholds = positiveInteger('pouch-households', values['pouch-households']);
-const GROUPS = ['storage', 'app', 'round', 'problems', 'sync', 'tasks', 'store', 'resident', 'load'] as const;
+const GROUPS = [
+  'storage',
+  'app',
+  'round',
+  'problems',
+  'sync',
+  'tasks',
+  'store',
+  'dashboard',
+  'resident',
+  'load',
+] as const;
 if (values.only !== undefined && !(GROUPS as readonly string[]).includes(values.only))
   throw new Error(`--only must be one of ${GROUPS.join(', ')}`);
 // The load test (1,000 devices, about two minutes) runs only when asked for by name.
@@ -56,6 +68,7 @@ if (wants('problems')) figures.push(...(await attempt('Problem bench', () => run
 if (wants('sync')) figures.push(...(await attempt('Sync bench', () => runSyncBench(more))));
 if (wants('tasks')) figures.push(...(await attempt('Task bench', runTaskBench)));
 if (wants('store')) figures.push(...(await attempt('Store bench', runStoreBench)));
+if (wants('dashboard')) figures.push(...(await attempt('Dashboard bench', runDashboardBench)));
 if (wants('resident')) figures.push(...(await attempt('Resident bench', runResidentBench)));
 if (wants('load')) figures.push(...(await attempt('Load bench', runLoadBench)));
 

@@ -14,6 +14,7 @@ import type { SqlDatabase } from '../../src/server/store/sql.ts';
 import { MemoryBlobBytes } from '../../src/server/store/blobs.ts';
 import { Store } from '../../src/server/store/store.ts';
 import { applyProblemAction } from '../../src/shared/domain/problem-workflow.ts';
+import { BUILT_IN_TEMPLATES, itemsForBuilding } from '../../src/shared/domain/checklist-templates.ts';
 import { newId } from '../../src/shared/domain/ids.ts';
 import type { Visit } from '../../src/shared/schemas/index.ts';
 import { shanghaiDay } from '../../src/shared/time.ts';
@@ -84,10 +85,69 @@ describe(`dashboard columns on ${TEST_BACKEND}`, () => {
 
     await push(2, 'visit.correct', { id: visit.id, changes: { outcome: 'nobody-home' }, at: T0 + 60_000 });
     expect(await figures()).toEqual({ ...before, catchUp: before.catchUp + 1 });
-    expect(await summary()).toBeUndefined();
+    // No visit that counts is left: the row stays, with no day, for a reader's copy to see it go.
+    expect(await summary()).toEqual({ last_counted_day: '' });
 
     await push(3, 'visit.withdraw', { id: visit.id, at: T0 + 120_000 });
     expect(await figures()).toEqual(before);
+
+    // The register is read again when it changes: a resident newly living alone is visited daily.
+    const daily = async () => {
+      const d = await computeDashboard(h.store, scope, h.clock.now);
+      return d.round.perGrid[0]!.dailyDue;
+    };
+    const dailyBefore = await daily();
+    const people = await h.recordsIn('people', gridId);
+    const households = await h.recordsIn('households', gridId);
+    const dailyHouseholds = new Set(
+      people
+        .filter((p) => p.status === 'resident' && p.tags.includes('elderly-alone'))
+        .map((p) => p.householdId),
+    );
+    const target = people.find(
+      (p) =>
+        p.status === 'resident' &&
+        !dailyHouseholds.has(p.householdId) &&
+        !p.tags.includes('key-person') &&
+        households.some((x) => x.id === p.householdId),
+    )!;
+    const response1 = await h.push(worker, clientId, [
+      {
+        mutationId: 4,
+        name: 'person.update',
+        args: { id: target.id, changes: { tags: [...target.tags, 'elderly-alone'] } },
+      },
+    ]);
+    expect(response1.results[0]).toMatchObject({ status: 'applied' });
+    expect(await daily()).toBe(dailyBefore + 1);
+
+    // A checklist run saved: the grid's 巡查已查 moves, though no visit did.
+    const checked = async () =>
+      (await computeDashboard(h.store, scope, h.clock.now)).round.perGrid[0]!.checksDone.day;
+    const checkedBefore = await checked();
+    const [building] = await h.recordsIn('buildings', gridId);
+    const template = BUILT_IN_TEMPLATES[0]!;
+    const run = {
+      id: newId(),
+      updatedAt: T0,
+      isDeleted: false,
+      templateId: template.id,
+      gridId,
+      buildingId: building!.id,
+      day: shanghaiDay(T0),
+      shift: 'day',
+      completedAt: T0,
+      results: itemsForBuilding(template, building!.facilities).map((item) =>
+        item.kind === 'reminder'
+          ? { itemId: item.id, result: 'reminded', photoIds: [] }
+          : { itemId: item.id, result: 'pass', photoIds: [] },
+      ),
+    };
+    const response2 = await h.push(worker, clientId, [
+      { mutationId: 5, name: 'checklist.recordRun', args: { run, hazards: [] } },
+    ]);
+    expect(response2.results[0]).toMatchObject({ status: 'applied' });
+    expect(await checked()).toBe(checkedBefore + 1);
     // The center's list behind the day's visits has nothing of it.
     const response = await h.call(
       'GET',

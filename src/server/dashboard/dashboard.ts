@@ -8,6 +8,7 @@ import type { Store } from '../store/store.ts';
 import { needFigures, visitDays, workersOf } from './activity.ts';
 import type { DashboardScope } from './grids.ts';
 import { problemFigures, type GridProblemShares } from './problem-figures.ts';
+import { gridRoundCache } from './round-cache.ts';
 import { readRoundData } from './round-data.ts';
 import { overdueByTag, roundFigures, type GridRound } from './round-figures.ts';
 
@@ -24,7 +25,8 @@ const NO_SHARES: GridProblemShares = {
 
 /** The round of the scope's grids today (also what the round figures' lists are made of). */
 export async function gridRounds(store: Store, scope: DashboardScope, today: string): Promise<GridRound[]> {
-  return roundFigures(scope, await readRoundData(store, scope, today));
+  const data = await readRoundData(store, scope, today);
+  return roundFigures(scope, data, gridRoundCache<GridRound>(store, scope.townId));
 }
 
 export async function computeDashboard(store: Store, scope: DashboardScope, now: number): Promise<Dashboard> {

@@ -221,29 +221,35 @@ export async function problemFigures(
   };
 }
 
-/** Reported and closed per trend day: one column per day, over each day's range. */
+/**
+ * Reported and closed per trend day: each row's day by one CASE over the day bounds (the
+ * reportedOn / closedOn conditions of the list, as one expression), counted per day.
+ */
 async function trendOf(sql: SqlExecutor, scope: DashboardScope, p: DashboardPeriods) {
   const c = problemConditions(p);
-  const days = p.trendDays.map((_, i) => i);
-  const from = p.trendBounds[0]!;
-  const to = p.trendBounds.at(-1)!;
-  const [reported] = await aggregate<Record<string, number | null>>(
-    sql,
-    scope,
-    days.map((i) => countIf(c.reportedOn(i), `d${i}`)),
-    { sql: 'reported_at >= ? AND reported_at < ?', params: [from, to] },
-    '',
-  );
-  const [resolved] = await aggregate<Record<string, number | null>>(
-    sql,
-    scope,
-    days.map((i) => countIf(c.closedOn(i), `d${i}`)),
-    { sql: 'resolved_at >= ? AND resolved_at < ?', params: [from, to] },
-    '',
-  );
+  const bounds = p.trendBounds;
+  const perDay = async (column: 'reported_at' | 'resolved_at', only: SqlFilter) => {
+    const day = `CASE ${bounds
+      .slice(1, -1)
+      .map((_, i) => `WHEN ${column} < ? THEN ${i}`)
+      .join(' ')} ELSE ${bounds.length - 2} END`;
+    const where = all(problemRows(scope.townId), gridCondition(scope), only, {
+      sql: `${column} >= ? AND ${column} < ?`,
+      params: [bounds[0], bounds.at(-1)],
+    });
+    // GROUP BY 1: the CASE once (PostgreSQL would take a repeated CASE, with its own parameters, for
+    // another expression).
+    const rows = await sql.all<{ day: number; n: number }>(
+      `SELECT ${day} AS day, COUNT(*) AS n FROM records WHERE ${where.sql} GROUP BY 1`,
+      [...bounds.slice(1, -1), ...where.params],
+    );
+    const counts = p.trendDays.map(() => 0);
+    for (const row of rows) counts[n(row.day)] = n(row.n);
+    return counts;
+  };
   return {
-    reported: days.map((i) => n(reported?.[`d${i}`])),
-    resolved: days.map((i) => n(resolved?.[`d${i}`])),
+    reported: await perDay('reported_at', { sql: '1 = 1', params: [] }),
+    resolved: await perDay('resolved_at', c.closed),
   };
 }
 

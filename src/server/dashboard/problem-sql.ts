@@ -72,6 +72,8 @@ export function problemConditions(p: DashboardPeriods) {
     open: fixed(`status IN ${quoted(OPEN_STATUSES)}`),
     /** isOverdue: open and now > due_at. */
     overdue: { sql: `status IN ${quoted(OPEN_STATUSES)} AND due_at < ?`, params: [p.now] },
+    /** closedAtOf: resolved or closed on the spot. */
+    closed,
     closedThisMonth: all(closed, since('resolved_at', p.monthStart)),
     feedbackGiven: fixed(`status IN ${quoted(FEEDBACK_GIVEN_STATUSES)}`),
     evaluated: fixed('score IS NOT NULL'),

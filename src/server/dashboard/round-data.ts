@@ -2,37 +2,45 @@
  * What the round figures read of the store, column by column: the register's households and
  * residents, each household's last visit that counts (household_visits), today's visits and checklist
  * runs, and the small things (cadences, buildings, enterprises, templates). A year of visits is never
- * read: the summary stands for it, as the phone's own summaries do (round-queries.ts).
+ * read: the summary stands for it, as the phone's own summaries do (round-queries.ts). The register
+ * and the summary are kept per town between requests (round-cache.ts) and read again only as far as
+ * they changed; today's visits and runs are read every time.
  */
 import { BUILT_IN_TEMPLATES } from '../../shared/domain/checklist-templates.ts';
-import {
-  DEFAULT_CADENCE_CONFIG,
-  type CadenceConfig,
-  type CadencePerson,
-  type CadenceVisit,
-} from '../../shared/domain/visit-cadence.ts';
+import { DEFAULT_CADENCE_CONFIG, type CadenceConfig } from '../../shared/domain/visit-cadence.ts';
 import type { CheckBuilding, CheckEnterprise } from '../../shared/domain/dashboard/index.ts';
-import type { CareTag } from '../../shared/schemas/care-tags.ts';
 import type { ChecklistRun, ChecklistTemplate } from '../../shared/schemas/checklist.ts';
-import type { PersonStatus } from '../../shared/schemas/person.ts';
-import type { Shift, VisitOutcome } from '../../shared/schemas/visit.ts';
 import type { Store } from '../store/store.ts';
 import { all } from './problem-sql.ts';
 import { gridCondition, type DashboardScope } from './grids.ts';
+import {
+  registerOf,
+  summaryOf,
+  todaysVisitsOf,
+  visitOf,
+  VISIT_COLUMNS,
+  type Register,
+  type RoundHousehold,
+  type RoundVisit,
+  type VisitRow,
+} from './round-cache.ts';
 
-export interface RoundHousehold {
-  id: string;
-  gridId: string;
-  updatedAt: number;
-  isDeleted: false;
-}
-export type RoundVisit = CadenceVisit & { id: string; gridId: string };
+export type { RoundHousehold, RoundVisit } from './round-cache.ts';
 
 export interface RoundData {
   today: string;
+  /** Which reading of the register the households, residents and the rest below come from. */
+  registerGeneration: number;
+  /** The version of the write that last moved each household's summary. */
+  summaryVersions: ReadonlyMap<string, number>;
+  /** Households whose history was read in full (their summary lies after today). */
+  laterHouseholds: ReadonlySet<string>;
+  /** The scope's households. */
   households: RoundHousehold[];
-  residents: CadencePerson[];
-  lastCountedDays: Map<string, string>;
+  /** The town's households and residents by grid, and each household's grid (round-cache.ts). */
+  byGrid: Register['byGrid'];
+  gridOfHousehold: ReadonlyMap<string, string>;
+  lastCountedDays: ReadonlyMap<string, string>;
   /** Today's visits, and the whole history of the few households whose summary lies after today. */
   visits: RoundVisit[];
   cadenceOf: (gridId: string) => CadenceConfig;
@@ -40,118 +48,74 @@ export interface RoundData {
   enterprises: CheckEnterprise[];
   templates: readonly ChecklistTemplate[];
   runs: ChecklistRun[];
+  /** The version each of today's runs was written at. */
+  runVersions: ReadonlyMap<string, number>;
 }
 
 const n = (value: unknown) => Number(value);
 
+/** The round's inputs for the scope on `today`; call inside the dashboard's snapshot. */
 export async function readRoundData(store: Store, scope: DashboardScope, today: string): Promise<RoundData> {
   const { townId } = scope;
-  const grids = gridCondition(scope);
-  const kindIn = (kind: string) =>
-    all({ sql: 'town_id = ? AND kind = ? AND is_deleted = 0', params: [townId, kind] }, grids);
+  const version = await store.towns.version(townId);
+  const register = await registerOf(store, townId, version);
+  const summary = await summaryOf(store, townId, version);
+  const inScope = (record: { gridId?: string | undefined }) =>
+    scope.gridIds === null || (record.gridId !== undefined && scope.gridIds.has(record.gridId));
+  const households = scope.gridIds === null ? register.households : register.households.filter(inScope);
 
-  const householdWhere = kindIn('households');
-  const householdRows = await store.sql.all<{ id: string; grid_id: string; updated_at: number }>(
-    `SELECT id, grid_id, updated_at FROM records WHERE ${householdWhere.sql}`,
-    householdWhere.params,
-  );
-  const households: RoundHousehold[] = householdRows.map((row) => ({
-    id: row.id,
-    gridId: row.grid_id,
-    updatedAt: n(row.updated_at),
-    isDeleted: false,
-  }));
-
-  const peopleWhere = all(kindIn('people'), { sql: "status = 'resident'", params: [] });
-  const peopleRows = await store.sql.all<{ id: string; household_id: string; tags: string | null }>(
-    `SELECT id, household_id, tags FROM records WHERE ${peopleWhere.sql}`,
-    peopleWhere.params,
-  );
-  const residents: CadencePerson[] = peopleRows.map((row) => ({
-    id: row.id,
-    householdId: row.household_id,
-    status: 'resident' satisfies PersonStatus,
-    tags: row.tags === null || row.tags === '[]' ? [] : (JSON.parse(row.tags) as CareTag[]),
-    isDeleted: false,
-  }));
-
-  const summaryRows = await store.sql.all<{ household_id: string; last_counted_day: string }>(
-    `SELECT v.household_id, v.last_counted_day FROM household_visits v
-     JOIN records h ON h.town_id = v.town_id AND h.kind = 'households' AND h.id = v.household_id
-     WHERE v.town_id = ? AND h.is_deleted = 0 AND ${gridCondition(scope, 'h.grid_id').sql}`,
-    [townId, ...gridCondition(scope, 'h.grid_id').params],
-  );
-  const lastCountedDays = new Map<string, string>();
-  const later: string[] = [];
-  for (const row of summaryRows) {
-    // A visit dated after today (a phone clock set ahead) hides the days before it: read those in full.
-    if (row.last_counted_day > today) later.push(row.household_id);
-    else lastCountedDays.set(row.household_id, row.last_counted_day);
+  // A visit dated after today (a phone clock set ahead) hides the days before it: those households'
+  // visits are read in full, and their summary left out.
+  let lastCountedDays: ReadonlyMap<string, string> = summary.days;
+  const later = households.filter((h) => (summary.days.get(h.id) ?? '') > today).map((h) => h.id);
+  if (later.length > 0) {
+    const kept = new Map(summary.days);
+    for (const id of later) kept.delete(id);
+    lastCountedDays = kept;
   }
 
-  const visitColumns = 'id, grid_id, household_id, day, reported_at, shift, status, is_deleted';
-  type VisitRow = {
-    id: string;
-    grid_id: string;
-    household_id: string;
-    day: string;
-    reported_at: number;
-    shift: Shift;
-    status: VisitOutcome;
-    is_deleted: number;
-  };
-  const todayWhere = all(kindIn('visits'), { sql: 'day = ?', params: [today] });
-  const visitRows = await store.sql.all<VisitRow>(
-    `SELECT ${visitColumns} FROM records WHERE ${todayWhere.sql}`,
-    todayWhere.params,
-  );
+  // The kind as a literal, not a parameter: the indexes are partial on it (schema step 5).
+  const ofToday = (kind: 'checklistRuns') =>
+    all(
+      { sql: `town_id = ? AND kind = '${kind}' AND is_deleted = 0 AND day = ?`, params: [townId, today] },
+      gridCondition(scope),
+    );
+  const visits: RoundVisit[] = (await todaysVisitsOf(store, townId, today, version)).filter(inScope);
   for (const householdId of later) {
     const history = await store.sql.all<VisitRow>(
-      `SELECT ${visitColumns} FROM records
+      `SELECT ${VISIT_COLUMNS} FROM records
        WHERE town_id = ? AND household_id = ? AND kind = 'visits' AND is_deleted = 0 AND day <> ?`,
       [townId, householdId, today],
     );
-    visitRows.push(...history);
+    visits.push(...history.map(visitOf));
   }
-  const visits: RoundVisit[] = visitRows.map((row) => ({
-    id: row.id,
-    gridId: row.grid_id,
-    householdId: row.household_id,
-    day: row.day,
-    visitedAt: n(row.reported_at),
-    shift: row.shift,
-    outcome: row.status,
-    isDeleted: n(row.is_deleted) === 1,
-  }));
 
-  const cadences = new Map(
-    (await store.records.live(townId, 'cadences')).map((row) => [
-      row.gridId,
-      { byTag: row.byTag, everyoneElse: row.everyoneElse } satisfies CadenceConfig,
-    ]),
+  const runWhere = ofToday('checklistRuns');
+  const runRows = await store.sql.all<{ data: string; version: number }>(
+    `SELECT data, version FROM records WHERE ${runWhere.sql}`,
+    runWhere.params,
   );
-  const inScope = (record: { gridId?: string | undefined }) =>
-    scope.gridIds === null || (record.gridId !== undefined && scope.gridIds.has(record.gridId));
-  const buildings = (await store.records.live(townId, 'buildings')).filter(inScope);
-  const enterprises = (await store.records.live(townId, 'enterprises')).filter(inScope);
-  const ownTemplates = (await store.records.live(townId, 'checklistTemplates')).filter(
-    (template) => template.gridId === undefined || inScope(template),
-  );
-  const runWhere = all(kindIn('checklistRuns'), { sql: 'day = ?', params: [today] });
-  const runs = (
-    await store.sql.all<{ data: string }>(`SELECT data FROM records WHERE ${runWhere.sql}`, runWhere.params)
-  ).map((row) => JSON.parse(row.data) as ChecklistRun);
+  const runs = runRows.map((row) => JSON.parse(row.data) as ChecklistRun);
+  const runVersions = new Map(runs.map((run, i) => [run.id, n(runRows[i]!.version)]));
 
   return {
     today,
+    registerGeneration: register.generation,
+    summaryVersions: summary.versions,
+    laterHouseholds: new Set(later),
     households,
-    residents,
+    byGrid: register.byGrid,
+    gridOfHousehold: register.gridOfHousehold,
     lastCountedDays,
     visits,
-    cadenceOf: (gridId) => cadences.get(gridId) ?? DEFAULT_CADENCE_CONFIG,
-    buildings,
-    enterprises,
-    templates: [...BUILT_IN_TEMPLATES, ...ownTemplates],
+    cadenceOf: (gridId) => register.cadences.get(gridId) ?? DEFAULT_CADENCE_CONFIG,
+    buildings: register.buildings.filter(inScope),
+    enterprises: register.enterprises.filter(inScope),
+    templates: [
+      ...BUILT_IN_TEMPLATES,
+      ...register.templates.filter((template) => template.gridId === undefined || inScope(template)),
+    ],
     runs,
+    runVersions,
   };
 }

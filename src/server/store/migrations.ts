@@ -1,4 +1,4 @@
-import { TYPED_COLUMNS_STEP_SQL } from './record-columns.ts';
+import { DASHBOARD_INDEXES_STEP_SQL, TYPED_COLUMNS_STEP_SQL } from './record-columns.ts';
 import { backfillResidentTokens, RESIDENT_STEP_SQL } from '../resident/resident-store.ts';
 import { Records } from './records.ts';
 import { townSchema } from './schema.ts';
@@ -259,13 +259,27 @@ const V4_RESIDENT: Migration = {
   backfill: backfillResidentTokens,
 };
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [SQLITE_V1, SQLITE_V2, V3_TYPED_COLUMNS, V4_RESIDENT];
+/** The dashboard's register and problem reads from indexes alone (record-columns.ts). */
+const V5_DASHBOARD_INDEXES: Migration = {
+  version: 5,
+  name: 'dashboard: covering indexes (problems, people, households), household_visits versions',
+  sql: DASHBOARD_INDEXES_STEP_SQL,
+};
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  SQLITE_V1,
+  SQLITE_V2,
+  V3_TYPED_COLUMNS,
+  V4_RESIDENT,
+  V5_DASHBOARD_INDEXES,
+];
 
 /** PostgreSQL started with towns: its first step is the schema SQLite reached at step 2. */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 2, name: SQLITE_V2.name, sql: townSchema('postgres') },
   V3_TYPED_COLUMNS,
   V4_RESIDENT,
+  V5_DASHBOARD_INDEXES,
 ];
 
 export function migrationsFor(db: Pick<SqlDatabase, 'dialect'>): readonly Migration[] {

@@ -19,26 +19,35 @@ export function touchedByVisits(visits: readonly RecordOf<'visits'>[]) {
   return { households: [...households], gridDays: [...gridDays.values()] };
 }
 
-/** Recomputes household_visits for these households from their visits. */
+/**
+ * Recomputes household_visits for these households from their visits, stamped with the write's
+ * version (schema step 5), so a reader that has the summary up to some version reads only what moved
+ * since. A household left with no visit that counts keeps its row with '' for a day, for the same
+ * reader to see it go.
+ */
 export async function refreshHouseholdVisits(
   sql: SqlExecutor,
   townId: string,
   householdIds: readonly string[],
+  version: number,
 ) {
   for (const chunk of chunked(householdIds, 1, 1_000)) {
-    const list = placeholders(chunk.length);
-    await sql.run(`DELETE FROM household_visits WHERE town_id = ? AND household_id IN ${list}`, [
-      townId,
-      ...chunk,
-    ]);
-    await sql.run(
-      `INSERT INTO household_visits (town_id, household_id, last_counted_day)
-       SELECT town_id, household_id, MAX(day) FROM records
-       WHERE town_id = ? AND household_id IN ${list} AND kind = 'visits' AND is_deleted = 0
+    const rows = await sql.all<{ household_id: string; day: string }>(
+      `SELECT household_id, MAX(day) AS day FROM records
+       WHERE town_id = ? AND household_id IN ${placeholders(chunk.length)} AND kind = 'visits' AND is_deleted = 0
          AND status IN ${COUNTED_OUTCOMES_SQL}
-       GROUP BY town_id, household_id`,
+       GROUP BY household_id`,
       [townId, ...chunk],
     );
+    const days = new Map(rows.map((row) => [row.household_id, row.day]));
+    for (const part of chunked(chunk, 4)) {
+      await sql.run(
+        `INSERT INTO household_visits (town_id, household_id, last_counted_day, version) VALUES ${placeholders(4, part.length)}
+         ON CONFLICT (town_id, household_id) DO UPDATE SET last_counted_day = excluded.last_counted_day,
+           version = excluded.version`,
+        part.flatMap((id) => [townId, id, days.get(id) ?? '', version]),
+      );
+    }
   }
 }
 
@@ -70,14 +79,18 @@ export async function refreshVisitSummaries(
   sql: SqlExecutor,
   townId: string,
   visits: readonly RecordOf<'visits'>[],
+  version: number,
 ) {
   if (visits.length === 0) return;
   const { households, gridDays } = touchedByVisits(visits);
-  await refreshHouseholdVisits(sql, townId, households);
+  await refreshHouseholdVisits(sql, townId, households, version);
   await refreshVisitDays(sql, townId, gridDays);
 }
 
-/** Both summaries from scratch, for every town (the schema step's backfill). */
+/**
+ * Both summaries from scratch, for every town (schema step 3's backfill; household_visits' version,
+ * added by step 5, is then 0 for every row).
+ */
 export async function rebuildVisitSummaries(sql: SqlExecutor) {
   await sql.run('DELETE FROM household_visits');
   await sql.run(
