@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { audit, Findings } from './a11y-audit.ts';
-import { signIn, watchConsole } from './helpers.ts';
+import { goOffline, signIn, watchConsole } from './helpers.ts';
 
 const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
 
@@ -89,19 +89,27 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   await leader.getByRole('button', { name: '显示完整号码（会记入审计日志）' }).click();
   await expect(leader.getByTestId('reporter-phone')).toHaveText('13812345678');
   const problemPath = new URL(leader.url()).hash;
+  // Dispatched to the grid's own worker, offline: the phone keeps the list of its grids' workers.
+  await goOffline(leaderContext);
+  await leader.reload();
   await act(leader, '派单', async (form) => {
-    await form.locator('select[name=department]').selectOption({ label: '市场监管所' });
+    await form.locator('select[name=department]').selectOption({ label: '网格员 王丽' });
   });
+  await expect(leader.getByTestId('problem-status')).toContainText('已派单');
+  await leaderContext.unroute('**/*');
+  await leaderContext.setOffline(false);
+  await syncNow(leader);
   await expect(leader.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 
-  // The one handling it accepts and resolves, with a reply written for the resident.
+  // The grid's worker finds it after a sync, accepts and resolves it, with a reply for the resident.
   const handlerContext = await browser.newContext({
     serviceWorkers: 'allow',
     viewport: { width: 360, height: 760 },
   });
   const handler = await handlerContext.newPage();
-  await signIn(handler, 'scjg');
+  await signIn(handler, 'wgy01');
   await handler.goto(`/${problemPath}`);
+  await expect(handler.getByTestId('problem-description')).toHaveText(description);
   await act(handler, '接单');
   await act(handler, '办结', async (form) => {
     await form.locator('textarea[name=note]').fill('内部：已报修，更换灯泡');
