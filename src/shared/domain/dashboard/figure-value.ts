@@ -54,6 +54,8 @@ export function figureValue(
     case 'problems.open':
       return p.openNow;
     case 'problems.overdue':
+      // One breakdown at a time: the dashboard has no cell for a colour and a level together.
+      if (params.level !== undefined && params.severity !== undefined) return undefined;
       if (params.level !== undefined) return cell(p.overdueByLevel, params.level);
       return cell(p.overdueBySeverity, params.severity);
     case 'problems.by-category':
