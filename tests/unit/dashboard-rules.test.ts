@@ -20,7 +20,11 @@ import {
   resolverOf,
   scoreOf,
   UNTAGGED,
+  DASHBOARD_FIGURE_KEYS,
+  DASHBOARD_FIGURES,
+  figureValue,
 } from '../../src/shared/domain/dashboard/index.ts';
+import { dashboardFixture } from '../fixtures/dashboard.ts';
 import { BUILT_IN_TEMPLATES } from '../../src/shared/domain/checklist-templates.ts';
 import { applyProblemAction, createProblemReport } from '../../src/shared/domain/problem-workflow.ts';
 import { SEVERITIES, type Actor, type Problem, type Severity } from '../../src/shared/schemas/problem.ts';
@@ -253,5 +257,34 @@ describe('ranking', () => {
       { name: '第1网格', score: 95 },
     ]);
     expect(ranked.map((r) => r.name)).toEqual(['第1网格', '第2网格', '第10网格']);
+  });
+});
+
+describe('figure keys', () => {
+  it('labels every key in both languages and reads each figure off a dashboard', () => {
+    const dashboard = dashboardFixture();
+    for (const key of DASHBOARD_FIGURE_KEYS) {
+      const definition = DASHBOARD_FIGURES[key];
+      expect(definition.zh.length).toBeGreaterThan(0);
+      expect(definition.en.length).toBeGreaterThan(0);
+      const required = 'requires' in definition ? definition.requires : undefined;
+      if (required === undefined) expect(figureValue(dashboard, key), key).toBeTypeOf('number');
+      else expect(figureValue(dashboard, key), key).toBeUndefined();
+    }
+    const p = dashboard.problems;
+    expect(figureValue(dashboard, 'problems.response-missed')).toBe(p.responded.whole - p.responded.part);
+    expect(figureValue(dashboard, 'problems.overdue')).toBe(6);
+    expect(figureValue(dashboard, 'problems.overdue', { severity: 'blue' })).toBe(3);
+    expect(figureValue(dashboard, 'problems.overdue', { level: '2' })).toBe(2);
+    expect(figureValue(dashboard, 'problems.overdue', { level: '2', severity: 'blue' })).toBeUndefined();
+    const grid = dashboard.round.perGrid[1]!;
+    expect(figureValue(dashboard, 'checks.due', { gridId: grid.gridId, shift: 'night' })).toBe(
+      grid.checksDue.night,
+    );
+    expect(figureValue(dashboard, 'round.due')).toBe(dashboard.round.perGrid.reduce((s, r) => s + r.due, 0));
+    expect(figureValue(dashboard, 'trend.visits', { day: dashboard.trend[3]!.day })).toBe(
+      dashboard.trend[3]!.visits,
+    );
+    expect(figureValue(dashboard, 'workers.visits', { userId: 'u-wgy02' })).toBe(388);
   });
 });

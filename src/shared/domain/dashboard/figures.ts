@@ -87,6 +87,7 @@ export const DASHBOARD_FIGURES = {
     en: 'Overdue by tag',
     rows: 'households',
     params: ['tag'],
+    requires: 'tag',
   },
   /** Every household on a visit cadence (the ranking's 走访到位 whole). */
   'round.scheduled': { zh: '应走访户', en: 'Households on a cadence', rows: 'households', params: [] },
