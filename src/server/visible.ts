@@ -4,10 +4,11 @@
  * only the grids of its items the user covers (a worker reads the town's tasks, not which other
  * grids they reach).
  */
-import { canSeeSensitive, redactPerson } from '../shared/domain/privacy.ts';
+import { canSeeSensitive, redactPerson, redactProblem } from '../shared/domain/privacy.ts';
 import type { RecordChange } from '../shared/protocol.ts';
 import { CARE_TAGS } from '../shared/schemas/care-tags.ts';
 import type { Person } from '../shared/schemas/person.ts';
+import type { Problem } from '../shared/schemas/problem.ts';
 import type { Task, TaskItem } from '../shared/schemas/task.ts';
 import { mayHoldTaskItem } from '../shared/domain/tasks.ts';
 import type { Scope } from './scope.ts';
@@ -31,6 +32,7 @@ export function visibleChange(
   change: RecordChange,
 ): RecordChange {
   if (change.data === undefined) return change;
+  if (change.kind === 'problems') return { ...change, data: redactProblem(change.data as Problem) };
   if (change.kind === 'tasks' && scope.gridIds !== null) {
     const covered = scope.gridIds;
     const task = change.data as Task;

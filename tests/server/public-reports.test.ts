@@ -198,7 +198,8 @@ describe('a report through the loop', () => {
       gridId: h.grid('XF-01'),
       status: 'reported',
       reporter: { role: 'resident' },
-      reporterPhone: '13812345678',
+      // The whole number stays on the server (see "the resident's phone" below).
+      reporterPhoneMasked: '138****5678',
       path: 'leader',
     });
     // Only the hash of the code is kept.
@@ -326,6 +327,18 @@ describe("the resident's phone", () => {
     expect(audit[0]!.detail).toMatchObject({ problemId: problem.id });
     expect((await h.call('POST', path, { token: await h.login('wgy02') })).status).toBe(404);
     expect((await h.call('POST', path)).status).toBe(401);
+  });
+
+  it('reaches devices masked only: a pull carries 138****5678, never the number', async () => {
+    await fileReport({ phone: '13812345678' });
+    const problem = (await problemsOf('XF-01'))[0]!;
+    for (const token of [leader, worker]) {
+      const changes = await h.pullAll(token);
+      const pulled = changes.find((c) => c.id === problem.id)!.data as Problem;
+      expect(pulled.reporterPhone).toBeUndefined();
+      expect(pulled.reporterPhoneMasked).toBe('138****5678');
+      expect(JSON.stringify(changes)).not.toContain('13812345678');
+    }
   });
 });
 

@@ -29,3 +29,15 @@ export function maskPhone(phone: string): string {
   if (digits.length === 11 && digits.startsWith('1')) return `${digits.slice(0, 3)}****${digits.slice(7)}`;
   return digits.length > 4 ? `****${digits.slice(-4)}` : '****';
 }
+
+/**
+ * A problem as a device is sent it: a resident's phone masked, the whole number kept on the server
+ * (read only through the audited endpoint). Every role gets the same, the leader who calls back too.
+ */
+export function redactProblem<P extends { reporterPhone?: string | undefined }>(
+  problem: P,
+): Omit<P, 'reporterPhone'> & { reporterPhoneMasked?: string } {
+  if (problem.reporterPhone === undefined) return problem;
+  const { reporterPhone, ...rest } = problem;
+  return { ...rest, reporterPhoneMasked: maskPhone(reporterPhone) };
+}

@@ -195,8 +195,17 @@ export const problemSchema = baseRecordSchema.extend({
   source: problemSourceSchema,
   links: problemLinksSchema,
   reporter: actorSchema,
-  /** A resident's own number, left on the public form for a call back; shown masked until asked. */
+  /**
+   * A resident's own number, left on the public form for a call back. Only the server keeps it
+   * whole: devices are sent `reporterPhoneMasked` instead (visible.ts), and the whole number only
+   * through the audited 显示 endpoint, so no phone holds a number nobody was logged looking at.
+   */
   reporterPhone: phoneSchema.optional(),
+  /** The number as devices hold it (138****5678): set by the server on the wire, never by a write. */
+  reporterPhoneMasked: z
+    .string()
+    .regex(/^[0-9*]{4,20}$/)
+    .optional(),
   reportedAt: epochMsSchema,
   status: problemStatusSchema,
   assignee: assigneeSchema.optional(),
