@@ -138,7 +138,16 @@ describe('task.create on the server', () => {
         args: { id: taskItemId(id, xf[0]!), taskId: id, result: 'done', photoIds: [], at: T0 },
       },
     ]);
-    expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: 'forbidden' });
+    // Refused exactly as an item that does not exist, so the refusal tells nothing either.
+    const none = await h.push(await h.login('jz_xf01'), newClientId(), [
+      {
+        mutationId: 1,
+        name: 'taskItem.complete',
+        args: { id: taskItemId(id, newId()), taskId: id, result: 'done', photoIds: [], at: T0 },
+      },
+    ]);
+    expect(answer.results[0]).toEqual(none.results[0]);
+    expect(answer.results[0]).toMatchObject({ status: 'rejected', reason: 'not-found' });
     const item = answer.records?.find((r) => r.kind === 'taskItems');
     expect(item).toMatchObject({ isDeleted: true });
     expect(item?.data).toBeUndefined();

@@ -90,9 +90,13 @@ export const LABELS: Record<RecordKind, string> = {
   gridTeams: '网格团队',
 };
 
+/** The refusal for a record that is not there (or, to this actor, must look as if it were not). */
+export const notFound = (kind: RecordKind): Rejection =>
+  reject('not-found', `${LABELS[kind]}不存在或已被删除`);
+
 export function existing<K extends RecordKind>(ctx: Context, kind: K, id: string): RecordOf<K> | Rejection {
   const record = ctx.reads.get(kind, id);
-  if (record === undefined || record.isDeleted) return reject('not-found', `${LABELS[kind]}不存在或已被删除`);
+  if (record === undefined || record.isDeleted) return notFound(kind);
   return record;
 }
 

@@ -26,6 +26,7 @@ import {
   existing,
   isRejection,
   notAfter,
+  notFound,
   refuseExisting,
   reject,
   type Context,
@@ -147,11 +148,15 @@ export function planTaskUpdate(args: MutationArgs<'task.update'>, ctx: Context):
 
 export function planTaskItemComplete(args: MutationArgs<'taskItem.complete'>, ctx: Context): Plan {
   if (!canCompleteTaskItem(ctx.actor.role)) return reject('forbidden', '任务对象由所在网格的网格员完成');
-  const item = existing(ctx, 'taskItems', args.id);
+  // An item the actor may not hold is answered as if it did not exist: a different refusal would
+  // tell a helper guessing ids (they are a function of task and household) who carries the tag.
+  const held = ctx.reads.get('taskItems', args.id);
+  const item =
+    held && !mayHoldTaskItem(ctx.actor.role, held)
+      ? notFound('taskItems')
+      : existing(ctx, 'taskItems', args.id);
   if (isRejection(item)) return item;
   if (item.taskId !== args.taskId) return reject('invalid', '这个任务对象不属于该任务');
-  if (!mayHoldTaskItem(ctx.actor.role, item))
-    return reject('forbidden', '这项任务涉及敏感信息，由专职网格员完成');
   const task = existing(ctx, 'tasks', args.taskId);
   if (isRejection(task)) return task;
   if (!isTaskOpen(task)) return reject('invalid', NOT_OPEN(task));
