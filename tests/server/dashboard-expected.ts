@@ -59,7 +59,10 @@ export function expectedDashboard(
   const now = data.now;
   const p = dashboardPeriods(now);
   const inScope = (gridId: string) => gridIds === null || gridIds.has(gridId);
-  const problems = data.problems.filter((x) => !x.isDeleted && inScope(x.gridId));
+  // A report marked as abuse (无效反映) is nobody's work: no figure counts it.
+  const problems = data.problems.filter(
+    (x) => !x.isDeleted && x.status !== 'closed-abuse' && inScope(x.gridId),
+  );
 
   // Problems.
   const reportedSince = (from: number) => problems.filter((x) => inRange(x.reportedAt, from, now));

@@ -127,6 +127,9 @@ export function yearOfProblems(options: YearOfProblemsOptions): Problem[] {
       step('close-on-spot', worker, { note: '已现场处理' }, delay(responseMs));
     } else if (flow < 0.27 && (age < 2 * DAY || random() < 0.05)) {
       // Waits in the inbox: the newest are simply not answered yet, a few old ones never were.
+    } else if (source === 'resident' && i % 5 === 0) {
+      // Every fifth resident report is abuse the leader marks as such: no figure may count it.
+      step('mark-abuse', options.leader, { note: '重复的无效反映' }, delay(responseMs));
     } else {
       // Up the ladder once, twice or to the top (三级办理), by whoever may: the worker, else the center's leader.
       const climbs = flow < 0.29 ? 3 : flow < 0.32 ? 2 : flow < 0.35 ? 1 : 0;

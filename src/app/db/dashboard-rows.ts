@@ -11,6 +11,7 @@ import {
   closedAtOf,
   dashboardPeriods,
   isFeedbackGiven,
+  isCountedProblem,
   isInPeriod,
   isOpen,
   isOverdue,
@@ -116,7 +117,9 @@ export async function figureListOnDevice(
   let rows: DashboardListRow[];
   if (problemTest) {
     const problems = await db.problems.toArray();
-    rows = problems.filter((x) => ofGrid(x) && problemTest(x, periods, params)).map(problemRow);
+    rows = problems
+      .filter((x) => ofGrid(x) && isCountedProblem(x) && problemTest(x, periods, params))
+      .map(problemRow);
   } else if (needTest) {
     const needs = await db.needs.toArray();
     rows = needs

@@ -7,6 +7,7 @@
 import {
   FEEDBACK_GIVEN_STATUSES,
   RESPONSE_HOURS,
+  UNCOUNTED_STATUSES,
   type DashboardPeriods,
 } from '../../shared/domain/dashboard/index.ts';
 import { PROBLEM_STATUSES, type ProblemStatus } from '../../shared/schemas/problem.ts';
@@ -84,8 +85,8 @@ export function problemConditions(p: DashboardPeriods) {
 }
 export type ProblemConditions = ReturnType<typeof problemConditions>;
 
-/** Live problems of the town (every problem query starts here). */
+/** Live problems of the town that figures count (isCountedProblem): every problem query starts here. */
 export const problemRows = (townId: string): SqlFilter => ({
-  sql: "town_id = ? AND kind = 'problems' AND is_deleted = 0",
+  sql: `town_id = ? AND kind = 'problems' AND is_deleted = 0 AND status NOT IN ${quoted(UNCOUNTED_STATUSES)}`,
   params: [townId],
 });

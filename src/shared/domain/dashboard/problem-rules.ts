@@ -92,6 +92,15 @@ export function onTimeSettledAt(problem: Pick<Problem, 'resolvedAt' | 'dueAt'>, 
   return now > problem.dueAt ? problem.dueAt : null;
 }
 
+/**
+ * Statuses no figure counts: a report the leader marked as abuse (无效反映) is not the town's work,
+ * so it neither raises "new" nor lowers a grid's response and on-time shares. Every figure, on the
+ * server (problem-sql.ts) and on the device, starts from the problems isCountedProblem keeps.
+ */
+export const UNCOUNTED_STATUSES: readonly ProblemStatus[] = ['closed-abuse'];
+export const isCountedProblem = (problem: Pick<Problem, 'status' | 'isDeleted'>): boolean =>
+  !problem.isDeleted && !UNCOUNTED_STATUSES.includes(problem.status);
+
 /** Open and past due now (problem-workflow.ts). */
 export const isOverdue = isProblemOverdue;
 
