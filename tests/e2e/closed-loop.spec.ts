@@ -1,6 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { goOffline, readOutbox, signIn } from './helpers.ts';
+import { actOnProblem, goOffline, readOutbox, signIn, syncNow } from './helpers.ts';
 
 const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
 async function goOnline(context: BrowserContext, page: Page) {
@@ -8,24 +8,6 @@ async function goOnline(context: BrowserContext, page: Page) {
   await context.setOffline(false);
   // The app syncs on `online`; wait until the outbox is empty.
   await expect(page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
-}
-
-async function syncNow(page: Page) {
-  await page.goto('/#/settings');
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('sync-state')).toContainText('上次同步', { timeout: 30_000 });
-}
-
-async function act(
-  page: Page,
-  action: string,
-  fill: (form: ReturnType<Page['getByTestId']>) => Promise<void> = async () => {},
-) {
-  await page.getByTestId('problem-actions').getByRole('button', { name: action, exact: true }).click();
-  const form = page.getByTestId('action-form');
-  await fill(form);
-  await page.getByTestId('confirm-action').click();
-  await expect(page.getByTestId('action-form')).toHaveCount(0);
 }
 
 test('worker offline -> leader dispatches -> worker resolves -> leader closes the loop; nothing lost or doubled', async ({
@@ -83,18 +65,18 @@ test('worker offline -> leader dispatches -> worker resolves -> leader closes th
   await leader.goto('/#/inbox');
   await leader.getByTestId('inbox-list').getByText('3栋楼道堆放杂物').click();
   await expect(leader.getByTestId('problem-photos').locator('img')).toHaveCount(1);
-  await act(leader, '派单', async (form) => {
+  await actOnProblem(leader, '派单', async (form) => {
     await form.locator('select[name=department]').selectOption('reporter');
   });
   await expect(leader.getByTestId('problem-status')).toContainText('已派单');
   await expect(leader.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 
   // The worker's app receives the assignment, accepts and resolves with a note and a photo.
-  await syncNow(worker);
+  await syncNow(worker, { untilOutboxEmpty: false });
   await worker.goto(`/${problemPath}`);
   await expect(worker.getByTestId('problem-status')).toContainText('已派单');
-  await act(worker, '接单');
-  await act(worker, '办结', async (form) => {
+  await actOnProblem(worker, '接单');
+  await actOnProblem(worker, '办结', async (form) => {
     await form.locator('textarea[name=note]').fill('已联系物业清运，通道畅通');
     await form.getByTestId('photo-input').setInputFiles(photo);
     await expect(form.locator('img')).toHaveCount(1);
@@ -103,16 +85,18 @@ test('worker offline -> leader dispatches -> worker resolves -> leader closes th
   await expect(worker.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 
   // The leader gives the reporter's feedback and evaluates.
-  await syncNow(leader);
+  await syncNow(leader, { untilOutboxEmpty: false });
   await leader.goto(`/${problemPath}`);
   await expect(leader.getByTestId('problem-status')).toContainText('已办结');
-  await act(leader, '反馈', (form) => form.locator('textarea[name=reporter-answer]').fill('居民表示满意'));
-  await act(leader, '评价', (form) => form.getByRole('radio', { name: '5' }).click());
+  await actOnProblem(leader, '反馈', (form) =>
+    form.locator('textarea[name=reporter-answer]').fill('居民表示满意'),
+  );
+  await actOnProblem(leader, '评价', (form) => form.getByRole('radio', { name: '5' }).click());
   await expect(leader.getByTestId('problem-status')).toContainText('已评价');
   await expect(leader.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 
   // Both devices agree with the server: one visit, one problem with the whole loop, no leftovers.
-  await syncNow(worker);
+  await syncNow(worker, { untilOutboxEmpty: false });
   await worker.goto(`/${problemPath}`);
   await expect(worker.getByTestId('problem-status')).toContainText('已评价');
   const history = worker.getByTestId('problem-history').locator('li');

@@ -1,16 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './helpers.ts';
+import { signIn, syncNow } from './helpers.ts';
 
 /**
  * The visit cadence is the grid's: the leader sets 空巢老人 from weekly to daily on their phone, the
  * grid's worker syncs and sees it in Settings (read-only, 由网格长设置) and in Today's list.
  */
-async function syncNow(page: Page) {
-  await page.goto('/#/settings');
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('sync-state')).toContainText('上次同步', { timeout: 30_000 });
-  await expect(page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
-}
 
 /** How many households Today asks for (the total of "done/total"). */
 async function dueTotal(page: Page): Promise<number> {

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { audit, Findings } from './a11y-audit.ts';
-import { goOffline, signIn, watchConsole } from './helpers.ts';
+import { goOffline, signIn, syncNow, watchConsole } from './helpers.ts';
 
 /**
  * The grid's team and its card (网格连心卡), against the real server: the leader edits the team of
@@ -10,12 +10,6 @@ import { goOffline, signIn, watchConsole } from './helpers.ts';
  * (four A6 cards to an A4 page) and each card's QR code, read from a screenshot, opens its grid's
  * resident page; 轮换二维码 gives a grid's card a new code.
  */
-async function syncNow(page: Page) {
-  await page.goto('/#/settings');
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('sync-state')).toContainText('上次同步', { timeout: 30_000 });
-  await expect(page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
-}
 
 /** Each grid's code and its card's token, from the phone's database. */
 async function tokensByCode(page: Page): Promise<Map<string, string>> {

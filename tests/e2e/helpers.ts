@@ -173,3 +173,30 @@ export async function watchConsole(page: Page): Promise<ConsoleWatch> {
     worker.on('console', (message) => record('service worker', message.type(), message.text()));
   return watch;
 }
+
+/**
+ * 同步 now from 我的 and wait for it: the sync line says 上次同步 and (unless told not to) nothing is
+ * left in the outbox. `origin`: another server than the page's own (two-servers.spec).
+ */
+export async function syncNow(
+  page: Page,
+  { origin = '', untilOutboxEmpty = true }: { origin?: string; untilOutboxEmpty?: boolean } = {},
+): Promise<void> {
+  await page.goto(`${origin}/#/settings`);
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('sync-state')).toContainText('上次同步', { timeout: 30_000 });
+  if (untilOutboxEmpty) await expect(page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
+}
+
+/** One step of a problem's loop from its page: the action's button, its form filled, confirmed. */
+export async function actOnProblem(
+  page: Page,
+  action: string,
+  fill: (form: ReturnType<Page['getByTestId']>) => Promise<void> = async () => {},
+): Promise<void> {
+  await page.getByTestId('problem-actions').getByRole('button', { name: action, exact: true }).click();
+  const form = page.getByTestId('action-form');
+  await fill(form);
+  await page.getByTestId('confirm-action').click();
+  await expect(page.getByTestId('action-form')).toHaveCount(0);
+}

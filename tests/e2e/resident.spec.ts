@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { audit, Findings } from './a11y-audit.ts';
-import { goOffline, signIn, watchConsole } from './helpers.ts';
+import { actOnProblem, goOffline, signIn, syncNow, watchConsole } from './helpers.ts';
 
 const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
 
@@ -25,24 +25,6 @@ function tokenOf(gridCode: string): string {
   } finally {
     db.close();
   }
-}
-
-async function syncNow(page: Page) {
-  await page.goto('/#/settings');
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('sync-state')).toContainText('上次同步', { timeout: 30_000 });
-}
-
-async function act(
-  page: Page,
-  action: string,
-  fill: (form: ReturnType<Page['getByTestId']>) => Promise<void> = async () => {},
-) {
-  await page.getByTestId('problem-actions').getByRole('button', { name: action, exact: true }).click();
-  const form = page.getByTestId('action-form');
-  await fill(form);
-  await page.getByTestId('confirm-action').click();
-  await expect(page.getByTestId('action-form')).toHaveCount(0);
 }
 
 test('a resident reports from the card, the grid handles it, the resident reads the reply and rates it', async ({
@@ -92,13 +74,13 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   // Dispatched to the grid's own worker, offline: the phone keeps the list of its grids' workers.
   await goOffline(leaderContext);
   await leader.reload();
-  await act(leader, '派单', async (form) => {
+  await actOnProblem(leader, '派单', async (form) => {
     await form.locator('select[name=department]').selectOption({ label: '网格员 王丽' });
   });
   await expect(leader.getByTestId('problem-status')).toContainText('已派单');
   await leaderContext.unroute('**/*');
   await leaderContext.setOffline(false);
-  await syncNow(leader);
+  await syncNow(leader, { untilOutboxEmpty: false });
   await expect(leader.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 
   // The grid's worker finds it after a sync, accepts and resolves it, with a reply for the resident.
@@ -110,8 +92,8 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   await signIn(handler, 'wgy01');
   await handler.goto(`/${problemPath}`);
   await expect(handler.getByTestId('problem-description')).toHaveText(description);
-  await act(handler, '接单');
-  await act(handler, '办结', async (form) => {
+  await actOnProblem(handler, '接单');
+  await actOnProblem(handler, '办结', async (form) => {
     await form.locator('textarea[name=note]').fill('内部：已报修，更换灯泡');
     await form.locator('textarea[name=public-reply]').fill('东门路灯已修好，感谢您的反映');
     await form.getByTestId('photo-input').setInputFiles(photo);
@@ -136,7 +118,7 @@ test('a resident reports from the card, the grid handles it, the resident reads 
   await expect(leader.getByRole('heading', { name: '网格服务团队' })).toBeVisible();
 
   // The leader sees the resident's rating after a sync.
-  await syncNow(leader);
+  await syncNow(leader, { untilOutboxEmpty: false });
   await leader.goto(`/${problemPath}`);
   await expect(leader.getByTestId('problem-status')).toContainText('已评价');
   await expect(leader.getByTestId('problem-history')).toContainText('评分：5');

@@ -2,7 +2,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { audit, Findings } from './a11y-audit.ts';
-import { goOffline, readOutbox, signIn } from './helpers.ts';
+import { goOffline, readOutbox, signIn, syncNow } from './helpers.ts';
 
 /**
  * 上级任务 end to end against the real server: the command center issues a campaign over two grids'
@@ -14,13 +14,6 @@ import { goOffline, readOutbox, signIn } from './helpers.ts';
 const photo = fileURLToPath(new URL('../fixtures/photos/stairwell.jpg', import.meta.url));
 const WORKER_GRID = '幸福社区第1网格';
 const OTHER_GRID = '幸福社区第2网格';
-
-async function syncNow(page: Page) {
-  await page.goto('/#/settings');
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('sync-state')).toContainText('上次同步', { timeout: 30_000 });
-  await expect(page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
-}
 
 async function goOnline(context: BrowserContext) {
   await context.unroute('**/*');

@@ -9,6 +9,7 @@ import {
   goOffline,
   householdIdsOnPhone,
   readOutbox,
+  syncNow,
   visitThroughForm,
   waitForServiceWorker,
 } from './helpers.ts';
@@ -116,13 +117,6 @@ async function goOnline(context: BrowserContext, page: Page) {
   await expect(page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
 }
 
-async function syncNow(page: Page, origin: string) {
-  await page.goto(`${origin}/#/settings`);
-  await page.getByTestId('sync-now').click();
-  await expect(page.getByTestId('sync-state')).toContainText('上次同步', { timeout: 30_000 });
-  await expect(page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
-}
-
 /** The device's sync identity and one photo's bytes (base64), straight from IndexedDB. */
 async function deviceState(page: Page, photoId: string) {
   return page.evaluate(
@@ -193,7 +187,7 @@ test('two server processes on one PostgreSQL, the phone alternating between them
   // Two more visits online, and a sync.
   const onlineVisits = await visitHouseholds(worker.page, origin, ONLINE_VISITS, offlineVisits);
   await expect(worker.page.getByTestId('pending-count')).toHaveCount(0, { timeout: 30_000 });
-  await syncNow(worker.page, origin);
+  await syncNow(worker.page, { origin });
   expect(await readOutbox(worker.page)).toEqual([]);
   expect(proxy!.counts.map((n, i) => n - beforeSync[i]!).every((n) => n > 0)).toBe(true);
 

@@ -3,6 +3,7 @@
  * her grids' records, every task of the town comes to every grid role. Overdue and progress are
  * the shared definitions (src/shared/domain/tasks.ts), given the Asia/Shanghai day by the caller.
  */
+import { gridsAtOrBelow } from '../../shared/domain/grid-tree.ts';
 import Dexie from 'dexie';
 import { taskProgress, type TaskProgress } from '../../shared/domain/tasks.ts';
 import type { CareTag, Task, TaskItem, TaskTargetKind } from '../../shared/schemas/index.ts';
@@ -119,23 +120,7 @@ export interface TargetFilter {
 /** The grids given and every grid below them, of the grids on the device. */
 async function gridsUnder(db: AppDB, gridIds: readonly string[]): Promise<Set<string>> {
   const grids = (await db.grids.toArray()).filter((g) => !g.isDeleted);
-  const children = new Map<string, string[]>();
-  for (const grid of grids) {
-    if (grid.parentId === null) continue;
-    const siblings = children.get(grid.parentId) ?? [];
-    siblings.push(grid.id);
-    children.set(grid.parentId, siblings);
-  }
-  const known = new Set(grids.map((g) => g.id));
-  const found = new Set<string>();
-  const stack = gridIds.filter((id) => known.has(id));
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (found.has(id)) continue;
-    found.add(id);
-    stack.push(...(children.get(id) ?? []));
-  }
-  return found;
+  return gridsAtOrBelow(grids, gridIds);
 }
 
 /**

@@ -3,6 +3,7 @@
  * command center and the administrator, narrowed by ?gridId= to one grid and the grids below it, never
  * past the caller's scope. Every query of the dashboard filters by the result.
  */
+import { gridsAtOrBelow } from '../../shared/domain/grid-tree.ts';
 import { canSeeSensitive } from '../../shared/domain/privacy.ts';
 import type { Grid } from '../../shared/schemas/grid.ts';
 import type { Scope } from '../scope.ts';
@@ -25,22 +26,8 @@ export interface DashboardScope {
 export class DashboardScopeError extends Error {}
 
 /** The grid and every grid below it. */
-function subtree(grids: ReadonlyMap<string, Grid>, rootId: string): Set<string> {
-  const children = new Map<string, string[]>();
-  for (const grid of grids.values()) {
-    if (grid.parentId === null) continue;
-    children.set(grid.parentId, [...(children.get(grid.parentId) ?? []), grid.id]);
-  }
-  const found = new Set<string>();
-  const stack = [rootId];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (found.has(id)) continue;
-    found.add(id);
-    stack.push(...(children.get(id) ?? []));
-  }
-  return found;
-}
+const subtree = (grids: ReadonlyMap<string, Grid>, rootId: string) =>
+  gridsAtOrBelow(grids.values(), [rootId]);
 
 export async function dashboardScope(store: Store, scope: Scope, gridId?: string): Promise<DashboardScope> {
   const live = await store.records.live(scope.townId, 'grids');

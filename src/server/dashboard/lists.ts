@@ -5,6 +5,7 @@
  */
 import {
   DASHBOARD_FIGURES,
+  DASHBOARD_LIST_PARAMS,
   dashboardPeriods,
   overdueTagKeys,
   type DashboardFigure,
@@ -51,17 +52,7 @@ function codeOf<T extends string>(
 function checkParams(query: DashboardListQuery) {
   const definition = DASHBOARD_FIGURES[query.figure];
   const allowed: readonly string[] = definition.params;
-  for (const param of [
-    'severity',
-    'level',
-    'category',
-    'source',
-    'tag',
-    'type',
-    'shift',
-    'day',
-    'userId',
-  ] as const) {
+  for (const param of DASHBOARD_LIST_PARAMS) {
     if (query[param] !== undefined && !allowed.includes(param))
       throw new DashboardListError(`统计项“${definition.zh}”不按 ${param} 细分`);
   }
