@@ -82,7 +82,10 @@ describe('pull', () => {
     const changes = await h.pullAll(token);
     const kinds = new Set<RecordKind>(changes.map((c) => c.kind));
     // The town's departments are town-wide: every role pulls them (to dispatch and to name assignees).
-    expect(kinds).toEqual(new Set(['departments', 'grids', 'buildings', 'households', 'people']));
+    // Her grid's team (网格连心卡) is her grid's record like the register.
+    expect(kinds).toEqual(
+      new Set(['departments', 'grids', 'buildings', 'households', 'people', 'gridTeams']),
+    );
     const grids = changes.filter((c) => c.kind === 'grids').map((c) => (c.data as { code: string }).code);
     expect(grids.sort()).toEqual(['HX', 'XF', 'XF-01']);
     for (const change of changes.filter((c) => c.kind !== 'grids' && c.kind !== 'departments'))
