@@ -152,21 +152,24 @@ export const TYPED_COLUMNS_STEP_SQL = `
  * Schema step 5: what the dashboard reads, whole from indexes (no table row visited, at 85,000 people
  * and 60,000 problems a year that was most of a dashboard's time). Partial on the kind, so only the
  * rows of that kind pay for them (a problem is one row in a hundred); the queries name the kind as a
- * literal so both engines can use them. Each problem index leads with the range one query runs on
- * (reported, resolved, due, open) and carries the columns its figures count by. And household_visits
+ * literal so both engines can use them; the kind is no column of them (PostgreSQL drops a condition
+ * the index's own WHERE implies, and a column left unbound before the range would make it scan the
+ * town's every problem). Each problem index leads with the range one query runs on (reported,
+ * resolved, due, open) and carries the columns its figures count by (status for every one: a report
+ * marked as abuse counts in none, problem-rules.ts isCountedProblem). And household_visits
  * gets the version of the write that moved it, for a reader to keep a copy up to date
  * (dashboard/round-cache.ts).
  */
 export const DASHBOARD_INDEXES_STEP_SQL = `
   DROP INDEX records_by_reported;
   DROP INDEX records_by_due;
-  CREATE INDEX problems_by_reported ON records (town_id, kind, reported_at, is_deleted, grid_id, category, source,
-    severity, responded_at, reporter_id) WHERE kind = 'problems';
-  CREATE INDEX problems_by_resolved ON records (town_id, kind, resolved_at, is_deleted, grid_id, status, due_at,
+  CREATE INDEX problems_by_reported ON records (town_id, reported_at, is_deleted, grid_id, category, source,
+    severity, responded_at, reporter_id, status) WHERE kind = 'problems';
+  CREATE INDEX problems_by_resolved ON records (town_id, resolved_at, is_deleted, grid_id, status, due_at,
     reported_at, resolver_id, score) WHERE kind = 'problems';
-  CREATE INDEX problems_by_due ON records (town_id, kind, due_at, is_deleted, grid_id, resolved_at)
+  CREATE INDEX problems_by_due ON records (town_id, due_at, is_deleted, grid_id, resolved_at, status)
     WHERE kind = 'problems';
-  CREATE INDEX problems_open ON records (town_id, kind, status, is_deleted, grid_id, severity, level, due_at)
+  CREATE INDEX problems_open ON records (town_id, status, is_deleted, grid_id, severity, level, due_at)
     WHERE kind = 'problems';
   CREATE INDEX people_by_household ON records (town_id, status, is_deleted, grid_id, household_id, id, tags)
     WHERE kind = 'people';
